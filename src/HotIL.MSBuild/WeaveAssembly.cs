@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using HotIL.Weaver;
+using Microsoft.Build.Framework;
+using Task = Microsoft.Build.Utilities.Task;
+
+namespace HotIL.MSBuild;
+
+/// <summary>
+/// Weaves the project's freshly compiled assembly and writes its manifest. A thin shell:
+/// it turns MSBuild items into a call of <see cref="WovenAssemblyFile"/> and its failures
+/// into <c>HOTILnnnn</c> diagnostics.
+/// </summary>
+public sealed class WeaveAssembly : Task
+{
+    /// <summary>The compiler's output (<c>@(IntermediateAssembly)</c>).</summary>
+    [Required] public string AssemblyPath { get; set; } = "";
+
+    /// <summary>Where to write <c>&lt;Assembly&gt;.hotil.json</c>.</summary>
+    [Required] public string ManifestPath { get; set; } = "";
+
+    /// <summary>The project directory (<c>$(MSBuildProjectDirectory)</c>).</summary>
+    [Required] public string ProjectDirectory { get; set; } = "";
+
+    /// <summary>The compiler command line CoreCompile used (<c>@(CscCommandLineArgs)</c>).</summary>
+    public ITaskItem[] CompilerArguments { get; set; } = [];
+
+    /// <summary>Whether the running program watches its sources by itself.</summary>
+    public bool Watch { get; set; }
+
+    /// <summary>Number of methods that received a slot (for logs and tests).</summary>
+    [Output] public int WovenMethodCount { get; private set; }
+
+    /// <inheritdoc />
+    public override bool Execute()
+    {
+        if (CompilerArguments.Length == 0)
+        {
+            Log.LogError(null, WeaveDiagnostics.NoCompilerArguments, null, AssemblyPath, 0, 0, 0, 0,
+                "the build did not provide the compiler command line (@(CscCommandLineArgs)); rebuild the project so HotIL can record it");
+            return false;
+        }
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var outcome = WovenAssemblyFile.Weave(AssemblyPath, ManifestPath, ManifestFor);
+            foreach (var (id, message) in outcome.Warnings)
+                Log.LogWarning(null, id, null, AssemblyPath, 0, 0, 0, 0, message);
+            WovenMethodCount = outcome.Result.Slots.Count;
+            Log.LogMessage(MessageImportance.Normal,
+                outcome.Result.AlreadyWoven
+                    ? $"HotIL: {Path.GetFileName(AssemblyPath)} is already woven"
+                    : $"HotIL: wove {WovenMethodCount} methods of {Path.GetFileName(AssemblyPath)} in {clock.ElapsedMilliseconds} ms ({outcome.Result.Skipped.Count} left as they are)");
+            return true;
+        }
+        catch (WeaveException e)
+        {
+            Log.LogError(null, e.Id, null, AssemblyPath, 0, 0, 0, 0, e.Message);
+            Log.LogMessage(MessageImportance.Low, e.ToString());
+            return false;
+        }
+    }
+
+    private Manifest ManifestFor(WeaveResult result) => new()
+    {
+        AssemblyName = Path.GetFileNameWithoutExtension(AssemblyPath),
+        ProjectDirectory = Path.GetFullPath(ProjectDirectory),
+        Watch = Watch,
+        CompilerArguments = CompilerArguments.Select(a => a.ItemSpec).ToArray(),
+        Slots = result.Slots.OrderBy(s => s.Index).Select(s => s.Key.Value).ToArray(),
+    };
+}

@@ -1,0 +1,122 @@
+using System.Collections.Immutable;
+using System.Text;
+using HotIL.Weaver;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Emit;
+using Microsoft.CodeAnalysis.Text;
+
+namespace HotIL.Compilation;
+
+/// <summary>The result of compiling the project: an image, or the errors that prevented one.</summary>
+internal sealed record CompileResult(byte[]? Assembly, byte[]? Pdb, IReadOnlyList<string> Errors, TimeSpan Elapsed)
+{
+    public bool Succeeded => Assembly != null;
+}
+
+/// <summary>
+/// Recompiles the project in process, exactly as the build did: Roslyn's own parser reads the
+/// command line the build recorded (sources, references, defines, language version, nullable,
+/// unsafe, analyzer config) and the build's source generators run again. The compilation is
+/// kept between reloads and only edited syntax trees are replaced, so warm compiles reuse
+/// everything that did not change.
+/// </summary>
+internal sealed class ProjectCompiler
+{
+    private readonly CSharpCommandLineArguments _arguments;
+    private readonly Dictionary<string, SyntaxTree> _trees = new(StringComparer.Ordinal);
+    private CSharpCompilation _compilation;
+    private GeneratorDriver _generators;
+
+    public ProjectCompiler(Manifest manifest, Action<string> warn)
+    {
+        _arguments = CSharpCommandLineParser.Default.Parse(manifest.CompilerArguments, manifest.ProjectDirectory,
+            System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory());
+        foreach (var error in _arguments.Errors.Where(d => d.Severity == DiagnosticSeverity.Error))
+            warn($"the recorded command line has a problem: {error.GetMessage()}");
+
+        foreach (var file in _arguments.SourceFiles) _trees[file.Path] = Parse(file.Path, ReadSource(file.Path));
+        _compilation = CSharpCompilation.Create(_arguments.CompilationName, _trees.Values,
+            _arguments.MetadataReferences.Select(r => MetadataReference.CreateFromFile(Resolve(r.Reference), r.Properties)),
+            WithoutWarningsAsErrors(_arguments.CompilationOptions));
+        _generators = CreateGeneratorDriver(warn);
+    }
+
+    /// <summary>Paths of the source files the compilation holds.</summary>
+    public IReadOnlyCollection<string> SourcePaths => _trees.Keys;
+
+    /// <summary>Paths of the assemblies the project references (for resolving metadata).</summary>
+    public IEnumerable<string> ReferencePaths => _arguments.MetadataReferences.Select(r => Resolve(r.Reference));
+
+    /// <summary>The current compilation (without generated sources), for locating symbols.</summary>
+    public CSharpCompilation Compilation => _compilation;
+
+    /// <summary>The text the compilation holds for <paramref name="path"/>, or null if the file is not part of it.</summary>
+    public string? TextOf(string path) => _trees.TryGetValue(path, out var tree) ? tree.GetText().ToString() : null;
+
+    /// <summary>Replaces, adds (<paramref name="text"/> not null) or removes (null) one source file.</summary>
+    public void Update(string path, string? text)
+    {
+        if (_trees.Remove(path, out var old))
+        {
+            _compilation = text == null
+                ? _compilation.RemoveSyntaxTrees(old)
+                : _compilation.ReplaceSyntaxTree(old, _trees[path] = Parse(path, text));
+        }
+        else if (text != null)
+        {
+            _compilation = _compilation.AddSyntaxTrees(_trees[path] = Parse(path, text));
+        }
+    }
+
+    /// <summary>Runs the source generators and emits the whole project to memory.</summary>
+    public CompileResult Emit()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        _generators = _generators.RunGeneratorsAndUpdateCompilation(_compilation, out var withGenerated, out _);
+        var pe = new MemoryStream();
+        var pdb = new MemoryStream();
+        var options = _arguments.EmitOptions
+            .WithEmitMetadataOnly(false)
+            .WithDebugInformationFormat(DebugInformationFormat.PortablePdb);
+        var result = withGenerated.Emit(pe, pdb, options: options);
+        if (result.Success) return new CompileResult(pe.ToArray(), pdb.ToArray(), [], clock.Elapsed);
+        var errors = result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()).ToArray();
+        return new CompileResult(null, null, errors, clock.Elapsed);
+    }
+
+    // Warnings promoted to errors do not block a live edit; the next build still enforces them.
+    private static CSharpCompilationOptions WithoutWarningsAsErrors(CSharpCompilationOptions options) =>
+        options
+            .WithGeneralDiagnosticOption(options.GeneralDiagnosticOption == ReportDiagnostic.Error ? ReportDiagnostic.Default : options.GeneralDiagnosticOption)
+            .WithSpecificDiagnosticOptions(options.SpecificDiagnosticOptions.Where(o => o.Value != ReportDiagnostic.Error));
+
+    private SyntaxTree Parse(string path, string text) =>
+        CSharpSyntaxTree.ParseText(SourceText.From(text, Encoding.UTF8, SourceHashAlgorithm.Sha256), _arguments.ParseOptions, path);
+
+    /// <summary>Reads a source file as the compiler would (UTF-8, BOM detected).</summary>
+    public static string ReadSource(string path) => File.ReadAllText(path, Encoding.UTF8);
+
+    private string Resolve(string path) => Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(_arguments.BaseDirectory!, path));
+
+    private GeneratorDriver CreateGeneratorDriver(Action<string> warn)
+    {
+        var loader = new AnalyzerLoader();
+        var generators = new List<ISourceGenerator>();
+        foreach (var analyzer in _arguments.AnalyzerReferences) loader.AddDependencyLocation(Resolve(analyzer.FilePath));
+        foreach (var analyzer in _arguments.AnalyzerReferences)
+        {
+            var reference = new AnalyzerFileReference(Resolve(analyzer.FilePath), loader);
+            reference.AnalyzerLoadFailed += (_, e) => warn($"source generator {Path.GetFileName(analyzer.FilePath)} could not be loaded: {e.Message}");
+            generators.AddRange(reference.GetGenerators(LanguageNames.CSharp));
+        }
+        var configs = _arguments.AnalyzerConfigPaths
+            .Where(File.Exists)
+            .Select(p => AnalyzerConfig.Parse(File.ReadAllText(p), p))
+            .ToArray();
+        var additional = _arguments.AdditionalFiles.Select(f => (AdditionalText)new AdditionalFile(f.Path)).ToImmutableArray();
+        return CSharpGeneratorDriver.Create(generators, additional, _arguments.ParseOptions,
+            new ConfigOptionsProvider(AnalyzerConfigSet.Create(configs)));
+    }
+}

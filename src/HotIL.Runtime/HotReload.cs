@@ -1,0 +1,137 @@
+using System.ComponentModel;
+using System.Reflection;
+using HotIL.Weaver;
+
+namespace HotIL;
+
+/// <summary>
+/// HotIL's runtime entry point. Woven assemblies register themselves at start-up; where the build
+/// asked for it, their sources are watched and every save is compiled and applied while the
+/// program keeps running. Reloads can also be requested through <see cref="ReloadAsync"/>.
+/// </summary>
+public static class HotReload
+{
+    private static readonly object Gate = new();
+    private static readonly List<ReloadSession> Sessions = [];
+    private static readonly List<SourceWatcher> Watchers = [];
+    private static int _applied;
+
+    /// <summary>Where HotIL writes one line per reload and its diagnostics; null silences it. Default: standard error.</summary>
+    public static TextWriter? Output { get; set; } = Console.Error;
+
+    /// <summary>Raised after a new generation has been applied.</summary>
+    public static event EventHandler<ReloadResult>? Reloaded;
+
+    /// <summary>Raised when an edit could not be applied (compile error, rude edit, failure); the program keeps its code.</summary>
+    public static event EventHandler<ReloadResult>? ReloadFailed;
+
+    /// <summary>1 for the program as built, plus one for every reload applied since.</summary>
+    public static int Generation => Volatile.Read(ref _applied) + 1;
+
+    /// <summary>Completes when every registered assembly can be reloaded (the background warm-up has finished).</summary>
+    public static Task WhenReady
+    {
+        get
+        {
+            lock (Gate) return Task.WhenAll(Sessions.Select(s => s.Ready));
+        }
+    }
+
+    /// <summary>Compiles and applies whatever changed on disk, for every registered assembly.</summary>
+    public static Task<IReadOnlyList<ReloadResult>> ReloadAsync(CancellationToken cancellationToken = default)
+    {
+        ReloadSession[] sessions;
+        lock (Gate) sessions = [.. Sessions];
+        return Task.Run<IReadOnlyList<ReloadResult>>(() => sessions.Select(Reload).ToArray(), cancellationToken);
+    }
+
+    /// <summary>Called by the module initializer of a woven assembly; not for user code.</summary>
+    /// <param name="registry">The assembly's generated registry type.</param>
+    /// <param name="manifestPath">Where the build wrote the manifest (used when none sits beside the assembly).</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void Register(Type registry, string manifestPath)
+    {
+        // Runs inside a module initializer: an exception here would kill the program.
+        try
+        {
+            var assembly = registry.Assembly;
+            var manifest = FindManifest(assembly, manifestPath);
+            if (manifest == null) return;
+            var session = new ReloadSession(assembly, manifest, Write);
+            lock (Gate) Sessions.Add(session);
+            if (ShouldWatch(manifest)) session.Ready.ContinueWith(t => StartWatching(session, t), TaskScheduler.Default);
+        }
+        catch (Exception e)
+        {
+            Write($"HOTIL3003: reloading is disabled for {registry.Assembly.GetName().Name}: {e.Message}");
+        }
+    }
+
+    private static Manifest? FindManifest(Assembly assembly, string buildPath)
+    {
+        var beside = string.IsNullOrEmpty(assembly.Location) ? null : Path.ChangeExtension(assembly.Location, ".hotil.json");
+        var path = beside != null && File.Exists(beside) ? beside : File.Exists(buildPath) ? buildPath : null;
+        if (path == null)
+        {
+            Write($"HOTIL3002: no manifest found for {assembly.GetName().Name} (looked for {beside ?? "(no location)"} and {buildPath}); the program runs without reloading");
+            return null;
+        }
+        return Manifest.FromJson(File.ReadAllText(path));
+    }
+
+    // The build decides (Debug watches by default); HOTIL_WATCH=0/1 overrides it for one run.
+    private static bool ShouldWatch(Manifest manifest) =>
+        Environment.GetEnvironmentVariable("HOTIL_WATCH") switch
+        {
+            "1" or "true" => true,
+            "0" or "false" => false,
+            _ => manifest.Watch,
+        };
+
+    private static void StartWatching(ReloadSession session, Task ready)
+    {
+        if (ready.Exception is { } failure)
+        {
+            Write($"HOTIL3003: reloading is disabled for {session.Name}: {failure.GetBaseException().Message}");
+            return;
+        }
+        var watcher = new SourceWatcher(session.ProjectDirectory, session.Sources.IsSource, () => Reload(session));
+        lock (Gate) Watchers.Add(watcher);
+        Write($"watching {session.ProjectDirectory} for changes to {session.Name}");
+    }
+
+    private static ReloadResult Reload(ReloadSession session)
+    {
+        var result = session.Reload();
+        if (result.Status == ReloadStatus.Applied) Interlocked.Increment(ref _applied);
+        Report(result);
+        return result;
+    }
+
+    private static void Report(ReloadResult result)
+    {
+        if (result.Status != ReloadStatus.NoChanges || result.Diagnostics.Count > 0) Write(result.ToString());
+        foreach (var line in result.Diagnostics) Write("  " + line);
+        var handlers = result.Status switch
+        {
+            ReloadStatus.Applied => Reloaded,
+            ReloadStatus.NoChanges => null,
+            _ => ReloadFailed,
+        };
+        try
+        {
+            handlers?.Invoke(null, result);
+        }
+        catch (Exception e)
+        {
+            Write($"HOTIL3004: a reload event handler threw: {e}");
+        }
+    }
+
+    private static void Write(string line)
+    {
+        var output = Output;
+        if (output == null) return;
+        lock (output) output.WriteLine("[HotIL] " + line);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Reflection;
+using HotIL.Weaver;
+using HotIL.Weaver.Patching;
+using Mono.Cecil;
+
+namespace HotIL.Loading;
+
+/// <summary>Returns a registry slot by reference, for one volatile read or write.</summary>
+internal delegate ref nint SlotAccessor(int index);
+
+/// <summary>
+/// The running program as the patch builder sees it: where each user type and method lives
+/// (the original woven assembly or the patch that added it) and where each slot is.
+/// </summary>
+internal sealed class LoadedWorld : ILoadedWorld
+{
+    private readonly Dictionary<string, TypeDefinition> _types = new(StringComparer.Ordinal);
+    private readonly Dictionary<MethodKey, MethodDefinition> _methods = [];
+    private readonly Dictionary<MethodKey, MethodDefinition> _added = [];
+    private readonly Dictionary<MethodKey, (SlotAccessor Accessor, int Index)> _slots = [];
+    private readonly Dictionary<string, Assembly> _assemblies = new(StringComparer.Ordinal);
+
+    public LoadedWorld(Assembly original, ModuleDefinition wovenModule, Manifest manifest)
+    {
+        _assemblies[original.GetName().Name!] = original;
+        var accessor = AccessorOf(original);
+        for (var i = 0; i < manifest.Slots.Count; i++) _slots[new MethodKey(manifest.Slots[i])] = (accessor, i);
+        foreach (var type in wovenModule.GetTypes().Where(IsUserType))
+        {
+            _types[type.FullName] = type;
+            foreach (var method in type.Methods.Where(m => !ImplNaming.IsImplName(m.Name)))
+                _methods[MethodKey.For(method)] = method;
+        }
+    }
+
+    /// <summary>The program's assembly and every loaded patch, by simple name.</summary>
+    public IReadOnlyDictionary<string, Assembly> Assemblies => _assemblies;
+
+    public TypeDefinition? FindType(string fullName) => _types.GetValueOrDefault(fullName);
+
+    public MethodDefinition? FindAddedMethod(MethodKey key) => _added.GetValueOrDefault(key);
+
+    public MethodDefinition? FindMethod(MethodKey key) => _methods.GetValueOrDefault(key);
+
+    /// <summary>Whether <paramref name="key"/> has a slot anywhere.</summary>
+    public bool HasSlot(MethodKey key) => _slots.ContainsKey(key);
+
+    /// <summary>Where the slot of <paramref name="key"/> is.</summary>
+    public (SlotAccessor Accessor, int Index) SlotOf(MethodKey key) =>
+        _slots.TryGetValue(key, out var slot) ? slot : throw new InvalidOperationException($"no slot for {key}");
+
+    /// <summary>Records what a loaded patch added: its types, its added methods and its own slots.</summary>
+    public void Add(Patch patch, Assembly assembly, SlotAccessor accessor)
+    {
+        _assemblies[patch.AssemblyName] = assembly;
+        foreach (var (name, type) in patch.DefinedTypes)
+        {
+            _types[name] = type;
+            foreach (var method in type.Methods.Where(m => !ImplNaming.IsImplName(m.Name)))
+                _methods[MethodKey.For(method)] = method;
+        }
+        foreach (var (key, forwarder) in patch.AddedMethods)
+        {
+            _added[key] = forwarder;
+            _methods[key] = forwarder;
+        }
+        foreach (var (key, index) in patch.OwnSlots) _slots[key] = (accessor, index);
+    }
+
+    /// <summary>The slot accessor of a woven assembly's registry.</summary>
+    public static SlotAccessor AccessorOf(Assembly assembly)
+    {
+        var registry = assembly.GetType(Registry.TypeName, throwOnError: true)!;
+        return registry.GetMethod(Registry.SlotAccessorName, BindingFlags.Public | BindingFlags.Static)!.CreateDelegate<SlotAccessor>();
+    }
+
+    private static bool IsUserType(TypeDefinition type) =>
+        type.Name is not "<Module>" and not Registry.TypeName && !Eligibility.IsCompilerGenerated(type);
+}

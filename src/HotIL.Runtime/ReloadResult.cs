@@ -1,0 +1,67 @@
+namespace HotIL;
+
+/// <summary>How a reload attempt ended.</summary>
+public enum ReloadStatus
+{
+    /// <summary>A new generation was applied.</summary>
+    Applied,
+    /// <summary>The sources compile to the same code that is running; nothing to do.</summary>
+    NoChanges,
+    /// <summary>The sources do not compile; nothing was applied.</summary>
+    CompileFailed,
+    /// <summary>The edit cannot be applied in place (a rude edit); nothing was applied.</summary>
+    Rejected,
+    /// <summary>Building or loading the patch failed; nothing was applied.</summary>
+    Failed,
+}
+
+/// <summary>The outcome of one reload attempt of one woven assembly.</summary>
+public sealed class ReloadResult : EventArgs
+{
+    internal ReloadResult(string assembly, ReloadStatus status, int generation, TimeSpan elapsed)
+    {
+        Assembly = assembly;
+        Status = status;
+        Generation = generation;
+        Elapsed = elapsed;
+    }
+
+    /// <summary>The woven assembly this reload was for.</summary>
+    public string Assembly { get; }
+
+    /// <summary>How the attempt ended.</summary>
+    public ReloadStatus Status { get; }
+
+    /// <summary>The generation running after the attempt (1 is the program as built).</summary>
+    public int Generation { get; }
+
+    /// <summary>Time from the start of the attempt until it ended.</summary>
+    public TimeSpan Elapsed { get; }
+
+    /// <summary>Methods whose bodies were replaced.</summary>
+    public IReadOnlyList<string> ChangedMethods { get; init; } = [];
+
+    /// <summary>Methods that were added to existing types.</summary>
+    public IReadOnlyList<string> AddedMethods { get; init; } = [];
+
+    /// <summary>Methods that were removed (their slots now point at tombstones).</summary>
+    public IReadOnlyList<string> RemovedMethods { get; init; } = [];
+
+    /// <summary>Types that were added.</summary>
+    public IReadOnlyList<string> AddedTypes { get; init; } = [];
+
+    /// <summary>Errors and warnings, each <c>file(line,col): severity ID: message</c> where the place is known.</summary>
+    public IReadOnlyList<string> Diagnostics { get; init; } = [];
+
+    /// <summary>One line describing the outcome, as HotIL prints it.</summary>
+    public override string ToString() => Status switch
+    {
+        ReloadStatus.Applied =>
+            $"{Assembly}: generation {Generation} applied in {Elapsed.TotalMilliseconds:0} ms: {ChangedMethods.Count} changed, {AddedMethods.Count} added, {RemovedMethods.Count} removed" +
+            (AddedTypes.Count > 0 ? $", {AddedTypes.Count} new types" : ""),
+        ReloadStatus.NoChanges => $"{Assembly}: no code changes",
+        ReloadStatus.CompileFailed => $"{Assembly}: the edit does not compile; still running generation {Generation}",
+        ReloadStatus.Rejected => $"{Assembly}: the edit cannot be applied while the program runs; still running generation {Generation}",
+        _ => $"{Assembly}: reload failed; still running generation {Generation}",
+    };
+}

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.Loader;
+using HotIL.Compilation;
+using HotIL.Loading;
+using HotIL.Weaver;
+using HotIL.Weaver.Patching;
+using Mono.Cecil;
+using Mono.Cecil.Cil;
+
+namespace HotIL;
+
+/// <summary>
+/// Reloads one woven assembly: compile → diff → build patch → load → apply. One reload runs at a
+/// time; every stage before the slot writes may fail and then nothing has changed.
+/// </summary>
+internal sealed class ReloadSession
+{
+    private readonly object _gate = new();
+    private readonly Assembly _original;
+    private readonly Manifest _manifest;
+    private readonly Action<string> _log;
+    private readonly List<GenerationLoadContext> _generations = [];
+    private ProjectCompiler _compiler = null!;
+    private SourceSet _sources = null!;
+    private LoadedWorld _world = null!;
+    private ModuleSnapshot _applied = null!;
+    private DefaultAssemblyResolver _resolver = null!;
+
+    public ReloadSession(Assembly original, Manifest manifest, Action<string> log)
+    {
+        _original = original;
+        _manifest = manifest;
+        _log = log;
+        Ready = Task.Run(WarmUp);
+    }
+
+    /// <summary>Completes when the first compile (Roslyn's slow, cold one) has run in the background.</summary>
+    public Task Ready { get; }
+
+    public string Name => _manifest.AssemblyName;
+
+    public string ProjectDirectory => _manifest.ProjectDirectory;
+
+    public int Generation { get; private set; } = 1;
+
+    public SourceSet Sources => _sources;
+
+    private void WarmUp()
+    {
+        var clock = Stopwatch.StartNew();
+        _compiler = new ProjectCompiler(_manifest, _log);
+        _sources = new SourceSet(_manifest.ProjectDirectory, _compiler.SourcePaths);
+        _resolver = new DefaultAssemblyResolver();
+        foreach (var directory in _compiler.ReferencePaths.Select(Path.GetDirectoryName).Distinct())
+            if (directory != null) _resolver.AddSearchDirectory(directory);
+        var woven = ModuleDefinition.ReadModule(_original.Location, new ReaderParameters { InMemory = true, AssemblyResolver = _resolver });
+        _world = new LoadedWorld(_original, woven, _manifest);
+        var first = _compiler.Emit();
+        if (!first.Succeeded)
+            throw new InvalidOperationException("the project's sources did not compile at start-up:" + Environment.NewLine + string.Join(Environment.NewLine, first.Errors));
+        using var module = Read(first);
+        _applied = ModuleSnapshot.Of(module);
+        _log($"{Name}: ready to reload ({_compiler.SourcePaths.Count} files, first compile {clock.ElapsedMilliseconds} ms)");
+    }
+
+    /// <summary>Brings the running program in line with the sources on disk.</summary>
+    public ReloadResult Reload()
+    {
+        Ready.GetAwaiter().GetResult();
+        lock (_gate)
+        {
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                return ReloadLocked(clock);
+            }
+            catch (Exception e)
+            {
+                return new ReloadResult(Name, ReloadStatus.Failed, Generation, clock.Elapsed)
+                {
+                    Diagnostics = [$"HOTIL3001: building or loading the patch failed: {e}"],
+                };
+            }
+        }
+    }
+
+    private ReloadResult ReloadLocked(Stopwatch clock)
+    {
+        var edits = _sources.Changes(_compiler);
+        if (edits.Count == 0) return new ReloadResult(Name, ReloadStatus.NoChanges, Generation, clock.Elapsed);
+        foreach (var (path, text) in edits) _compiler.Update(path, text);
+
+        var compiled = _compiler.Emit();
+        if (!compiled.Succeeded)
+            return new ReloadResult(Name, ReloadStatus.CompileFailed, Generation, clock.Elapsed) { Diagnostics = compiled.Errors };
+
+        var module = Read(compiled);
+        var snapshot = ModuleSnapshot.Of(module);
+        var changes = ModuleDiff.Compare(_applied, snapshot);
+        var warnings = changes.Warnings.Select(w => Format("warning", w.Id, w.TypeFullName, w.MemberName, w.Message)).ToArray();
+        if (!changes.CanApply)
+        {
+            var errors = changes.RudeEdits.Select(r => Format("error", r.Id, r.TypeFullName, r.MemberName, r.Message));
+            return new ReloadResult(Name, ReloadStatus.Rejected, Generation, clock.Elapsed) { Diagnostics = [.. errors, .. warnings] };
+        }
+        if (changes.IsEmpty)
+        {
+            _applied = snapshot;
+            return new ReloadResult(Name, ReloadStatus.NoChanges, Generation, clock.Elapsed) { Diagnostics = warnings };
+        }
+
+        var patch = PatchBuilder.Build(module, changes, _world, Generation + 1);
+        Apply(patch);
+        _applied = snapshot;
+        Generation = patch.Generation;
+        return new ReloadResult(Name, ReloadStatus.Applied, Generation, clock.Elapsed)
+        {
+            ChangedMethods = changes.Changed.Select(k => k.DisplayName).ToArray(),
+            AddedMethods = changes.Added.Select(k => k.DisplayName).ToArray(),
+            RemovedMethods = changes.Removed.Select(k => k.DisplayName).ToArray(),
+            AddedTypes = changes.AddedTypes.Select(t => t.Replace('/', '.')).ToArray(),
+            Diagnostics = warnings,
+        };
+    }
+
+    // Load, then write slots in the order that keeps mixed states safe: the patch's own slots are
+    // filled by its module initializer first, then changed slots, then tombstones.
+    private void Apply(Patch patch)
+    {
+        var (image, pdb) = patch.Write();
+        var context = new GenerationLoadContext(patch.AssemblyName, new Dictionary<string, Assembly>(_world.Assemblies),
+            AssemblyLoadContext.GetLoadContext(_original) ?? AssemblyLoadContext.Default);
+        var assembly = context.Load(image, pdb);
+        RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
+        var accessor = LoadedWorld.AccessorOf(assembly);
+
+        // Resolve every slot before the first write, so a missing one cannot leave a half-applied generation.
+        var writes = patch.Changed.Concat(patch.Tombstones.Where(t => _world.HasSlot(t.Key)))
+            .Select(e => (Slot: _world.SlotOf(e.Key), Target: Volatile.Read(ref accessor(e.Value))))
+            .ToList();
+        foreach (var ((slots, index), target) in writes) Volatile.Write(ref slots(index), target);
+        _world.Add(patch, assembly, accessor);
+        // Generations are never unloaded yet: a slot or a running frame may still point into any of them.
+        _generations.Add(context);
+    }
+
+    private ModuleDefinition Read(CompileResult compiled) =>
+        ModuleDefinition.ReadModule(new MemoryStream(compiled.Assembly!), new ReaderParameters
+        {
+            ReadingMode = ReadingMode.Immediate,
+            ReadSymbols = true,
+            SymbolStream = new MemoryStream(compiled.Pdb!),
+            SymbolReaderProvider = new PortablePdbReaderProvider(),
+            AssemblyResolver = _resolver,
+        });
+
+    private string Format(string severity, string id, string type, string? member, string message)
+    {
+        var place = SourceLocator.Locate(_compiler.Compilation, type, member);
+        return place == null ? $"{severity} {id}: {message}" : $"{place}: {severity} {id}: {message}";
+    }
+}

@@ -1,0 +1,100 @@
+using Mono.Cecil;
+using Mono.Cecil.Cil;
+
+namespace HotIL.Weaver;
+
+/// <summary>A slot the weaver created: its index in the registry and the method it serves.</summary>
+public sealed record WovenSlot(int Index, MethodKey Key);
+
+/// <summary>A method the weaver left alone, and why.</summary>
+public sealed record SkippedMethod(MethodKey Key, string Reason);
+
+/// <summary>What weaving a module did.</summary>
+public sealed record WeaveResult(bool AlreadyWoven, IReadOnlyList<WovenSlot> Slots, IReadOnlyList<SkippedMethod> Skipped);
+
+/// <summary>
+/// Weaves a module in memory: every eligible method forwards through a slot of the module's
+/// registry, and the module initializer fills the registry and (optionally) registers the
+/// module with the runtime. Pure over the module: no files, no global state.
+/// </summary>
+public static class AssemblyWeaver
+{
+    /// <summary>Whether <paramref name="module"/> already has a registry (weaving is idempotent).</summary>
+    public static bool IsWoven(ModuleDefinition module) => module.Types.Any(t => t.Name == Registry.TypeName);
+
+    /// <summary>Weaves every eligible method of <paramref name="module"/>.</summary>
+    /// <param name="module">The module, read with symbols when line information should survive.</param>
+    /// <param name="manifestPath">Where the runtime finds the manifest; null to skip runtime registration.</param>
+    public static WeaveResult Weave(ModuleDefinition module, string? manifestPath)
+    {
+        if (IsWoven(module)) return new WeaveResult(true, [], []);
+
+        var registry = Registry.Create(module);
+        var slots = new List<WovenSlot>();
+        var skipped = new List<SkippedMethod>();
+        foreach (var method in module.GetTypes().SelectMany(t => t.Methods).ToList())
+        {
+            var reason = Eligibility.WhyNot(method);
+            if (reason != null)
+            {
+                if (method.HasBody && !Eligibility.IsCompilerGenerated(method.DeclaringType))
+                    skipped.Add(new SkippedMethod(MethodKey.For(method), reason));
+                continue;
+            }
+            var key = MethodKey.For(method);
+            slots.Add(new WovenSlot(WeaveMethod(registry, method, key.Value), key));
+        }
+
+        var initialize = registry.Complete(manifestPath == null ? null : il => EmitRegistration(module, registry, il, manifestPath));
+        Registry.CallFromModuleInitializer(module, initialize);
+        // The registry takes the address of private implementations, including those of private nested types.
+        Patching.AccessChecks.IgnoreFor(module, [module.Assembly.Name.Name]);
+        return new WeaveResult(false, slots, skipped);
+    }
+
+    /// <summary>
+    /// Splits <paramref name="method"/> into forwarder and implementation and gives it a slot
+    /// named <paramref name="slotName"/> in <paramref name="registry"/>.
+    /// </summary>
+    /// <returns>The slot's index.</returns>
+    public static int WeaveMethod(Registry registry, MethodDefinition method, string slotName)
+    {
+        var impl = MethodSplitter.MoveBodyToImpl(method);
+        var index = registry.Add(slotName, impl);
+        MethodSplitter.EmitForwarder(method, impl, registry.Field(index));
+        MarkForwarder(method);
+        return index;
+    }
+
+    // Forwarders are plumbing: keep them out of stack traces and out of the debugger's way.
+    private static void MarkForwarder(MethodDefinition method)
+    {
+        var core = new CoreLibrary(method.Module);
+        method.CustomAttributes.Add(core.Attribute("System.Diagnostics", "DebuggerStepThroughAttribute"));
+        if (core.IsModernCoreLibrary)
+            method.CustomAttributes.Add(core.Attribute("System.Diagnostics", "StackTraceHiddenAttribute"));
+    }
+
+    private static void EmitRegistration(ModuleDefinition module, Registry registry, ILProcessor il, string manifestPath)
+    {
+        var core = new CoreLibrary(module);
+        var runtime = RuntimeAssembly(module);
+        var facade = new TypeReference(RuntimeContract.Namespace, RuntimeContract.RegistrationType, module, runtime);
+        var register = core.Method(facade, RuntimeContract.RegisterMethod, module.TypeSystem.Void, hasThis: false,
+            core.Type("System", "Type"), module.TypeSystem.String);
+        il.Emit(OpCodes.Ldtoken, registry.Type);
+        il.Emit(OpCodes.Call, core.GetTypeFromHandle());
+        il.Emit(OpCodes.Ldstr, manifestPath);
+        il.Emit(OpCodes.Call, register);
+    }
+
+    /// <summary>The module's reference to HotIL.Runtime, added when missing.</summary>
+    public static AssemblyNameReference RuntimeAssembly(ModuleDefinition module)
+    {
+        var existing = module.AssemblyReferences.FirstOrDefault(r => r.Name == RuntimeContract.AssemblyName);
+        if (existing != null) return existing;
+        var reference = new AssemblyNameReference(RuntimeContract.AssemblyName, RuntimeContract.AssemblyVersion);
+        module.AssemblyReferences.Add(reference);
+        return reference;
+    }
+}

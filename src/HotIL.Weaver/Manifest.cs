@@ -1,0 +1,61 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace HotIL.Weaver;
+
+/// <summary>
+/// Written beside a woven assembly (<c>&lt;Assembly&gt;.hotil.json</c>): the key of every slot, by index,
+/// and the exact compiler command line the build used, so the runtime recompiles the project
+/// as the build did.
+/// </summary>
+public sealed class Manifest
+{
+    /// <summary>Current format version; a runtime refuses manifests it does not understand.</summary>
+    public const int CurrentFormatVersion = 1;
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    /// <summary>Format version of this file.</summary>
+    public int FormatVersion { get; init; } = CurrentFormatVersion;
+
+    /// <summary>Simple name of the woven assembly.</summary>
+    public required string AssemblyName { get; init; }
+
+    /// <summary>The project directory: the only place the watcher reads sources from.</summary>
+    public required string ProjectDirectory { get; init; }
+
+    /// <summary>Whether the build asked for the file watcher to start by itself.</summary>
+    public bool Watch { get; init; }
+
+    /// <summary>The compiler's command-line arguments as CoreCompile passed them (<c>@(CscCommandLineArgs)</c>).</summary>
+    public required IReadOnlyList<string> CompilerArguments { get; init; }
+
+    /// <summary>Slot keys; the position is the slot index in the registry.</summary>
+    public required IReadOnlyList<string> Slots { get; init; }
+
+    /// <summary>Serializes to JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Parses a manifest; throws <see cref="InvalidDataException"/> when it is not one.</summary>
+    public static Manifest FromJson(string json)
+    {
+        Manifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<Manifest>(json, JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"not a HotIL manifest: {e.Message}", e);
+        }
+        if (manifest == null) throw new InvalidDataException("not a HotIL manifest: empty document");
+        if (manifest.FormatVersion != CurrentFormatVersion)
+            throw new InvalidDataException($"manifest format {manifest.FormatVersion} is not supported (expected {CurrentFormatVersion})");
+        return manifest;
+    }
+}

@@ -1,0 +1,109 @@
+using Mono.Cecil;
+using Mono.Cecil.Cil;
+using Mono.Cecil.Rocks;
+
+namespace HotIL.Weaver;
+
+/// <summary>
+/// Splits a method into a static implementation that holds its body (receiver as the explicit
+/// first parameter, by reference for structs) and a forwarder that keeps the method's identity,
+/// signature and vtable position and only calls through a slot.
+/// </summary>
+internal static class MethodSplitter
+{
+    /// <summary>
+    /// Moves the body of <paramref name="method"/> into a new static method added beside it.
+    /// The method is left without a body; call <see cref="EmitForwarder"/> next.
+    /// </summary>
+    public static MethodDefinition MoveBodyToImpl(MethodDefinition method)
+    {
+        var impl = CreateImplShell(method);
+        method.DeclaringType.Methods.Add(impl);
+
+        var from = method.Body;
+        var to = impl.Body;
+        to.InitLocals = from.InitLocals;
+        to.MaxStackSize = from.MaxStackSize;
+        foreach (var v in from.Variables) to.Variables.Add(v);
+        foreach (var i in from.Instructions) to.Instructions.Add(i);
+        foreach (var h in from.ExceptionHandlers) to.ExceptionHandlers.Add(h);
+        RemapParameterOperands(method, impl);
+        MoveDebugInformation(method, impl);
+
+        method.Body = new MethodBody(method);
+        return impl;
+    }
+
+    /// <summary>Replaces the body of <paramref name="method"/> with: load every argument, load the slot, <c>calli</c>.</summary>
+    public static void EmitForwarder(MethodDefinition method, MethodDefinition impl, FieldReference slot)
+    {
+        var il = method.Body.GetILProcessor();
+        if (method.HasThis) il.Emit(OpCodes.Ldarg, method.Body.ThisParameter);
+        foreach (var p in method.Parameters) il.Emit(OpCodes.Ldarg, p);
+        il.Emit(OpCodes.Ldsfld, slot);
+        il.Emit(OpCodes.Calli, CallSiteOf(impl));
+        il.Emit(OpCodes.Ret);
+        method.Body.OptimizeMacros();
+    }
+
+    /// <summary>The unmanaged-free call-site signature matching a static method.</summary>
+    public static CallSite CallSiteOf(MethodDefinition staticMethod)
+    {
+        var site = new CallSite(staticMethod.ReturnType) { HasThis = false, CallingConvention = MethodCallingConvention.Default };
+        foreach (var p in staticMethod.Parameters) site.Parameters.Add(new ParameterDefinition(p.ParameterType));
+        return site;
+    }
+
+    /// <summary>The type a static implementation receives as its explicit receiver.</summary>
+    public static TypeReference ReceiverType(TypeDefinition declaringType) =>
+        declaringType.IsValueType ? new ByReferenceType(declaringType) : declaringType;
+
+    private static MethodDefinition CreateImplShell(MethodDefinition method)
+    {
+        var impl = new MethodDefinition(ImplNaming.ImplNameFor(method.Name),
+            MethodAttributes.Private | MethodAttributes.Static | MethodAttributes.HideBySig, method.ReturnType)
+        {
+            ImplAttributes = method.ImplAttributes,
+        };
+        if (method.HasThis)
+            impl.Parameters.Add(new ParameterDefinition("this", ParameterAttributes.None, ReceiverType(method.DeclaringType)));
+        foreach (var p in method.Parameters)
+        {
+            var copy = new ParameterDefinition(p.Name, p.Attributes, p.ParameterType);
+            foreach (var a in p.CustomAttributes) copy.CustomAttributes.Add(a);
+            impl.Parameters.Add(copy);
+        }
+        // State-machine attributes let stack traces name the kick-off method; they stay on the forwarder too.
+        foreach (var a in method.CustomAttributes.Where(IsStateMachineAttribute)) impl.CustomAttributes.Add(a);
+        return impl;
+    }
+
+    private static bool IsStateMachineAttribute(CustomAttribute a) =>
+        a.AttributeType.Namespace == "System.Runtime.CompilerServices" && a.AttributeType.Name.EndsWith("StateMachineAttribute", StringComparison.Ordinal);
+
+    // Macro forms (ldarg.0..3) keep their meaning because the receiver becomes parameter 0;
+    // operand forms name ParameterDefinitions, which must now be the impl's.
+    private static void RemapParameterOperands(MethodDefinition method, MethodDefinition impl)
+    {
+        var shift = method.HasThis ? 1 : 0;
+        foreach (var instruction in impl.Body.Instructions)
+        {
+            if (instruction.Operand is not ParameterDefinition p) continue;
+            instruction.Operand = p == method.Body.ThisParameter ? impl.Parameters[0] : impl.Parameters[p.Index + shift];
+        }
+    }
+
+    private static void MoveDebugInformation(MethodDefinition method, MethodDefinition impl)
+    {
+        if (!method.DebugInformation.HasSequencePoints && method.DebugInformation.Scope == null) return;
+        var from = method.DebugInformation;
+        var to = impl.DebugInformation;
+        foreach (var sp in from.SequencePoints) to.SequencePoints.Add(sp);
+        to.Scope = from.Scope;
+        to.StateMachineKickOffMethod = from.StateMachineKickOffMethod;
+        foreach (var c in from.CustomDebugInformations) to.CustomDebugInformations.Add(c);
+        from.SequencePoints.Clear();
+        from.Scope = null;
+        from.CustomDebugInformations.Clear();
+    }
+}

@@ -1,0 +1,102 @@
+namespace HotIL.Weaver.Patching;
+
+/// <summary>A warning about an edit that is applied but does not do everything the user may expect.</summary>
+public sealed record EditWarning(string Id, string TypeFullName, string? MemberName, string Message);
+
+/// <summary>
+/// What changed between two compilations, decided before anything is built or loaded (pure data).
+/// A change set with rude edits is never applied.
+/// </summary>
+public sealed record ChangeSet(
+    IReadOnlyList<MethodKey> Changed,
+    IReadOnlyList<MethodKey> Added,
+    IReadOnlyList<MethodKey> Removed,
+    IReadOnlyList<string> AddedTypes,
+    IReadOnlyList<RudeEdit> RudeEdits,
+    IReadOnlyList<EditWarning> Warnings)
+{
+    /// <summary>Whether there is nothing to apply.</summary>
+    public bool IsEmpty => Changed.Count == 0 && Added.Count == 0 && Removed.Count == 0 && AddedTypes.Count == 0;
+
+    /// <summary>Whether the change set may be applied.</summary>
+    public bool CanApply => RudeEdits.Count == 0;
+}
+
+/// <summary>Compares two snapshots of the same project and produces the <see cref="ChangeSet"/>.</summary>
+public static class ModuleDiff
+{
+    /// <summary>Diagnostic ID of the warning for an edited static constructor or static initializer.</summary>
+    public const string StaticConstructorEdited = "HOTIL2001";
+
+    /// <summary>Compares <paramref name="before"/> with <paramref name="after"/>.</summary>
+    public static ChangeSet Compare(ModuleSnapshot before, ModuleSnapshot after)
+    {
+        var rude = new List<RudeEdit>();
+        var warnings = new List<EditWarning>();
+        var changed = new List<MethodKey>();
+        var added = new List<MethodKey>();
+        var removed = new List<MethodKey>();
+        var addedTypes = after.Types.Keys.Where(t => !before.Types.ContainsKey(t)).Order(StringComparer.Ordinal).ToList();
+
+        foreach (var (name, shape) in after.Types)
+            if (before.Types.TryGetValue(name, out var old)) CompareTypes(old, shape, rude);
+
+        foreach (var (key, method) in after.Methods)
+        {
+            if (addedTypes.Contains(key.DeclaringTypeFullName)) continue;
+            if (before.Methods.TryGetValue(key, out var old))
+            {
+                if (old.Fingerprint == method.Fingerprint) continue;
+                if (method.IsStaticConstructor)
+                    warnings.Add(new EditWarning(StaticConstructorEdited, key.DeclaringTypeFullName, ".cctor",
+                        $"the static constructor or a static field initializer of {key.DeclaringTypeFullName.Replace('/', '.')} changed; it does not run again, so existing static state is kept"));
+                else if (method.NotReloadableBecause != null)
+                    rude.Add(new RudeEdit(RudeEditKind.MethodNotReloadable, key.DeclaringTypeFullName, NameOf(key), method.NotReloadableBecause));
+                else changed.Add(key);
+            }
+            else ClassifyAdded(method, after.Types[key.DeclaringTypeFullName], added, rude);
+        }
+
+        foreach (var (key, method) in before.Methods)
+        {
+            if (after.Methods.ContainsKey(key) || method.IsCompilerGenerated || method.NotReloadableBecause != null) continue;
+            if (method.IsVirtual && after.Types.ContainsKey(key.DeclaringTypeFullName))
+                rude.Add(new RudeEdit(RudeEditKind.VirtualMethodRemoved, key.DeclaringTypeFullName, NameOf(key)));
+            else removed.Add(key);
+        }
+        return new ChangeSet(changed, added, removed, addedTypes, rude, warnings);
+    }
+
+    private static void ClassifyAdded(MethodShape method, TypeShape type, List<MethodKey> added, List<RudeEdit> rude)
+    {
+        var name = NameOf(method.Key);
+        if (method.IsVirtual) rude.Add(new RudeEdit(RudeEditKind.VirtualMethodAdded, type.FullName, name));
+        else if (method.IsConstructor) rude.Add(new RudeEdit(RudeEditKind.ConstructorAdded, type.FullName, name));
+        else if (method.IsStaticConstructor) rude.Add(new RudeEdit(RudeEditKind.FieldAdded, type.FullName, name, "a static constructor was added"));
+        else if (method.NotReloadableBecause != null)
+            rude.Add(new RudeEdit(RudeEditKind.MethodAddedToUnsupportedType, type.FullName, name, method.NotReloadableBecause));
+        else added.Add(method.Key);
+    }
+
+    private static void CompareTypes(TypeShape before, TypeShape after, List<RudeEdit> rude)
+    {
+        var name = after.FullName;
+        if (before.Kind != after.Kind) { rude.Add(new RudeEdit(RudeEditKind.TypeKindChanged, name, null, $"{before.Kind} → {after.Kind}")); return; }
+        if (before.GenericArity != after.GenericArity) rude.Add(new RudeEdit(RudeEditKind.GenericParametersChanged, name, null));
+        if (before.BaseType != after.BaseType) rude.Add(new RudeEdit(RudeEditKind.BaseTypeChanged, name, null, $"{before.BaseType} → {after.BaseType}"));
+        if (!before.Interfaces.SequenceEqual(after.Interfaces)) rude.Add(new RudeEdit(RudeEditKind.InterfacesChanged, name, null));
+        if (!before.EnumMembers.SequenceEqual(after.EnumMembers)) rude.Add(new RudeEdit(RudeEditKind.EnumChanged, name, null));
+        foreach (var (field, type) in after.Fields)
+        {
+            if (!before.Fields.TryGetValue(field, out var oldType)) rude.Add(new RudeEdit(RudeEditKind.FieldAdded, name, field));
+            else if (oldType != type) rude.Add(new RudeEdit(RudeEditKind.FieldTypeChanged, name, field, $"{oldType} → {type}"));
+        }
+    }
+
+    private static string NameOf(MethodKey key)
+    {
+        var display = key.DisplayName;
+        var typeLength = key.DeclaringTypeFullName.Length + 1;
+        return display[typeLength..];
+    }
+}

@@ -1,0 +1,22 @@
+using Mono.Cecil;
+
+namespace HotIL.Weaver.Patching;
+
+/// <summary>
+/// Where things live in the running program: the original woven module and every applied
+/// patch. A patch's references to existing types and methods are retargeted to these.
+/// </summary>
+public interface ILoadedWorld
+{
+    /// <summary>The loaded definition of the user type <paramref name="fullName"/>, or null.</summary>
+    TypeDefinition? FindType(string fullName);
+
+    /// <summary>
+    /// The method to call for <paramref name="key"/> when it is not a method of the loaded type
+    /// itself (a method added by an earlier patch: a static forwarder taking the receiver first), or null.
+    /// </summary>
+    MethodDefinition? FindAddedMethod(MethodKey key);
+
+    /// <summary>The loaded callable of <paramref name="key"/> (forwarder), for tombstone signatures; null if unknown.</summary>
+    MethodDefinition? FindMethod(MethodKey key);
+}

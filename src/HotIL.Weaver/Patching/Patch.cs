@@ -1,0 +1,54 @@
+using Mono.Cecil;
+
+namespace HotIL.Weaver.Patching;
+
+/// <summary>
+/// A patch ready to load: its module, and which registry entries of the patch fill which slots.
+/// Indices refer to the patch's own registry.
+/// </summary>
+public sealed class Patch
+{
+    internal Patch(ModuleDefinition module, int generation)
+    {
+        Module = module;
+        Generation = generation;
+    }
+
+    /// <summary>The patch module (a transformed copy of the recompiled assembly).</summary>
+    public ModuleDefinition Module { get; }
+
+    /// <summary>Generation number this patch creates.</summary>
+    public int Generation { get; }
+
+    /// <summary>Simple name of the patch assembly.</summary>
+    public string AssemblyName => Module.Assembly.Name.Name;
+
+    /// <summary>Existing slots to repoint to a new body: key → patch registry index of the new impl.</summary>
+    public Dictionary<MethodKey, int> Changed { get; } = [];
+
+    /// <summary>Existing slots to repoint to a tombstone: key → patch registry index of the tombstone.</summary>
+    public Dictionary<MethodKey, int> Tombstones { get; } = [];
+
+    /// <summary>Slots this patch owns (added methods, methods of added types): key → patch registry index.</summary>
+    public Dictionary<MethodKey, int> OwnSlots { get; } = [];
+
+    /// <summary>Forwarders of methods added to existing types, by key: later patches call these.</summary>
+    public Dictionary<MethodKey, MethodDefinition> AddedMethods { get; } = [];
+
+    /// <summary>User types this patch defines (added types), by full name.</summary>
+    public Dictionary<string, TypeDefinition> DefinedTypes { get; } = [];
+
+    /// <summary>Writes the patch assembly and its portable PDB.</summary>
+    public (byte[] Assembly, byte[] Pdb) Write()
+    {
+        var dll = new MemoryStream();
+        var pdb = new MemoryStream();
+        Module.Write(dll, new WriterParameters
+        {
+            WriteSymbols = Module.HasSymbols,
+            SymbolWriterProvider = new Mono.Cecil.Cil.PortablePdbWriterProvider(),
+            SymbolStream = pdb,
+        });
+        return (dll.ToArray(), pdb.ToArray());
+    }
+}

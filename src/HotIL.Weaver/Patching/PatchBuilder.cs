@@ -1,0 +1,163 @@
+using Mono.Cecil;
+using Mono.Cecil.Cil;
+using Mono.Cecil.Rocks;
+
+namespace HotIL.Weaver.Patching;
+
+/// <summary>
+/// Turns a recompiled module into a patch, in place: loaded types become static holders of
+/// their changed and added bodies, new types and the compiler's helper types are kept,
+/// every reference to something already loaded is retargeted to it, and the patch gets its own
+/// registry (Mun: a new registry per compiled module) for added methods, new types, new bodies
+/// and tombstones.
+/// </summary>
+public static class PatchBuilder
+{
+    /// <summary>Builds generation <paramref name="generation"/> from <paramref name="compiled"/>.</summary>
+    /// <param name="compiled">The recompiled module (read with symbols); it is consumed.</param>
+    /// <param name="changes">The change set; it must have no rude edits.</param>
+    /// <param name="world">Where loaded types and methods live.</param>
+    /// <param name="generation">The generation number this patch creates (≥ 2).</param>
+    public static Patch Build(ModuleDefinition compiled, ChangeSet changes, ILoadedWorld world, int generation)
+    {
+        if (!changes.CanApply) throw new InvalidOperationException("a change set with rude edits cannot be built into a patch");
+        var baseName = compiled.Assembly.Name.Name;
+        Rename(compiled, $"{baseName}.hotil.g{generation}");
+
+        var keys = KeysOfLoadedTypes(compiled, world);
+        var changed = changes.Changed.ToHashSet();
+        var added = keys.Where(k => changes.Added.Contains(k.Value)).ToDictionary(k => k.Value, k => k.Key);
+        var retargeter = new Retargeter(compiled, world, keys, added);
+
+        foreach (var type in compiled.GetTypes().Where(t => IsNewUserType(t, retargeter)).ToList()) retargeter.Retain(type);
+        var bodies = keys.Where(k => changed.Contains(k.Value) || added.ContainsKey(k.Value)).Select(k => k.Key).ToList();
+        foreach (var method in bodies)
+        {
+            retargeter.AddHolder(method.DeclaringType);
+            retargeter.RetargetMethod(method);
+        }
+        retargeter.Drain();
+
+        var patch = new Patch(compiled, generation);
+        foreach (var holder in retargeter.Holders) MakeHolder(holder, retargeter, keys, changed, added);
+        RemoveUnused(compiled, retargeter);
+        ClearModuleType(compiled);
+        KeepRuntimeAssemblyAttributes(compiled);
+
+        var registry = Registry.Create(compiled);
+        foreach (var (key, method) in added)
+        {
+            patch.OwnSlots[key] = AssemblyWeaver.WeaveMethod(registry, method, key.Value);
+            patch.AddedMethods[key] = method;
+        }
+        foreach (var type in retargeter.Retained.Where(t => !Eligibility.IsCompilerGenerated(t)))
+        {
+            patch.DefinedTypes[type.FullName] = type;
+            foreach (var method in type.Methods.Where(m => Eligibility.WhyNot(m) == null).ToList())
+            {
+                var key = MethodKey.For(method);
+                patch.OwnSlots[key] = AssemblyWeaver.WeaveMethod(registry, method, key.Value);
+            }
+        }
+        foreach (var method in bodies.Where(m => changed.Contains(keys[m])))
+            patch.Changed[keys[method]] = registry.Add("changed " + keys[method].Value, method);
+        foreach (var key in changes.Removed)
+            patch.Tombstones[key] = registry.Add("removed " + key.Value, Tombstone.Emit(compiled, world, key, generation));
+
+        Registry.CallFromModuleInitializer(compiled, registry.Complete());
+        AccessChecks.IgnoreFor(compiled, compiled.AssemblyReferences.Select(r => r.Name));
+        return patch;
+    }
+
+    private static bool IsNewUserType(TypeDefinition type, Retargeter retargeter) =>
+        type.Name != "<Module>" && !Eligibility.IsCompilerGenerated(type) && !retargeter.IsMapped(type);
+
+    private static Dictionary<MethodDefinition, MethodKey> KeysOfLoadedTypes(ModuleDefinition compiled, ILoadedWorld world) =>
+        compiled.GetTypes()
+            .Where(t => !Eligibility.IsCompilerGenerated(t) && world.FindType(t.FullName) != null)
+            .SelectMany(t => t.Methods)
+            .ToDictionary(m => m, m => MethodKey.For(m));
+
+    private static void Rename(ModuleDefinition module, string name)
+    {
+        module.Assembly.Name.Name = name;
+        module.Assembly.Name.PublicKey = [];
+        module.Assembly.Name.HasPublicKey = false;
+        module.Attributes &= ~ModuleAttributes.StrongNameSigned;
+        module.Name = name + ".dll";
+        module.Mvid = Guid.NewGuid();
+        module.EntryPoint = null;
+        module.Kind = ModuleKind.Dll;
+    }
+
+    // A loaded type's stand-in: a static class with the same name, holding only new bodies.
+    private static void MakeHolder(TypeDefinition type, Retargeter retargeter, IReadOnlyDictionary<MethodDefinition, MethodKey> keys,
+        HashSet<MethodKey> changed, Dictionary<MethodKey, MethodDefinition> added)
+    {
+        var receiver = retargeter.Type(type);
+        type.BaseType = type.Module.TypeSystem.Object;
+        type.Interfaces.Clear();
+        type.Fields.Clear();
+        type.Properties.Clear();
+        type.Events.Clear();
+        type.CustomAttributes.Clear();
+        type.PackingSize = -1;
+        type.ClassSize = -1;
+        type.Attributes = (type.IsNested ? TypeAttributes.NestedAssembly : TypeAttributes.NotPublic)
+            | TypeAttributes.Class | TypeAttributes.Abstract | TypeAttributes.Sealed;
+        foreach (var method in type.Methods.ToList())
+        {
+            var key = keys.GetValueOrDefault(method);
+            if (changed.Contains(key)) MakeStatic(method, receiver, ImplNaming.ImplNameFor(method.Name), MethodAttributes.Assembly);
+            else if (added.ContainsKey(key)) MakeStatic(method, receiver, method.Name, MethodAttributes.Public);
+            else type.Methods.Remove(method);
+        }
+        foreach (var nested in type.NestedTypes.ToList())
+            if (!retargeter.Retained.Contains(nested) && !retargeter.Holders.Contains(nested)) type.NestedTypes.Remove(nested);
+    }
+
+    private static void MakeStatic(MethodDefinition method, TypeReference declaringType, string name, MethodAttributes access)
+    {
+        if (method.HasThis)
+        {
+            var receiver = declaringType.IsValueType ? new ByReferenceType(declaringType) : declaringType;
+            var self = new ParameterDefinition("this", ParameterAttributes.None, receiver);
+            var thisParameter = method.Body.ThisParameter;
+            method.Parameters.Insert(0, self);
+            foreach (var i in method.Body.Instructions)
+                if (i.Operand == thisParameter) i.Operand = self;
+            method.HasThis = false;
+        }
+        method.Name = name;
+        method.Attributes = access | MethodAttributes.Static | MethodAttributes.HideBySig;
+        method.Overrides.Clear();
+        // State-machine attributes let stack traces name the method that started an async call.
+        foreach (var a in method.CustomAttributes.Where(a => !a.AttributeType.Name.EndsWith("StateMachineAttribute", StringComparison.Ordinal)).ToList())
+            method.CustomAttributes.Remove(a);
+        method.Body.OptimizeMacros();
+    }
+
+    private static void RemoveUnused(ModuleDefinition module, Retargeter retargeter)
+    {
+        foreach (var type in module.Types.ToList())
+            if (type.Name != "<Module>" && !retargeter.Retained.Contains(type) && !retargeter.Holders.Contains(type))
+                module.Types.Remove(type);
+    }
+
+    // The user's module initializers already ran in the original; the patch gets only the registry's.
+    private static void ClearModuleType(ModuleDefinition module)
+    {
+        var moduleType = module.Types.First(t => t.Name == "<Module>");
+        moduleType.Methods.Clear();
+        moduleType.Fields.Clear();
+        module.CustomAttributes.Clear();
+    }
+
+    // Keep what changes how the runtime treats the code (e.g. Debuggable decides JIT optimization).
+    private static void KeepRuntimeAssemblyAttributes(ModuleDefinition module)
+    {
+        foreach (var attribute in module.Assembly.CustomAttributes.ToList())
+            if (attribute.AttributeType is TypeDefinition)
+                module.Assembly.CustomAttributes.Remove(attribute);
+    }
+}

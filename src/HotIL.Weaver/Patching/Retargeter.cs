@@ -1,0 +1,221 @@
+using Mono.Cecil;
+using Mono.Cecil.Cil;
+
+namespace HotIL.Weaver.Patching;
+
+/// <summary>
+/// Rewrites references inside a recompiled module so they reach what is loaded: a type that
+/// already lives in the process is referenced where it lives (type identity of live objects);
+/// anything else the patch needs (new types, closures, state machines) is kept, found on demand.
+/// </summary>
+internal sealed class Retargeter(ModuleDefinition module, ILoadedWorld world, IReadOnlyDictionary<MethodDefinition, MethodKey> keys,
+    IReadOnlyDictionary<MethodKey, MethodDefinition> addedMethods)
+{
+    private readonly Dictionary<string, TypeReference> _imported = [];
+    private readonly Queue<TypeDefinition> _pending = new();
+
+    /// <summary>Types of the module that the patch keeps whole.</summary>
+    public HashSet<TypeDefinition> Retained { get; } = [];
+
+    /// <summary>Loaded types that need a holder in the patch (for bodies, nested types or tombstones).</summary>
+    public HashSet<TypeDefinition> Holders { get; } = [];
+
+    public bool IsMapped(TypeDefinition type) =>
+        type.Module == module && type.Name != "<Module>" && !Eligibility.IsCompilerGenerated(type) && world.FindType(type.FullName) != null;
+
+    /// <summary>Keeps <paramref name="type"/> (and its nested types) and schedules it for retargeting.</summary>
+    public void Retain(TypeDefinition type)
+    {
+        if (!Retained.Add(type)) return;
+        _pending.Enqueue(type);
+        foreach (var nested in type.NestedTypes) Retain(nested);
+        if (type.DeclaringType is { } outer)
+        {
+            if (IsMapped(outer)) AddHolder(outer);
+            else Retain(outer);
+        }
+    }
+
+    public void AddHolder(TypeDefinition mapped)
+    {
+        for (var t = mapped; t != null && Holders.Add(t); t = t.DeclaringType) { }
+    }
+
+    /// <summary>Retargets every kept type until nothing new is found.</summary>
+    public void Drain()
+    {
+        while (_pending.TryDequeue(out var type)) RetargetType(type);
+    }
+
+    public TypeReference Type(TypeReference type) => type switch
+    {
+        GenericParameter => type,
+        GenericInstanceType git => Instance(git),
+        ArrayType array => Array(array),
+        ByReferenceType r => new ByReferenceType(Type(r.ElementType)),
+        PointerType p => new PointerType(Type(p.ElementType)),
+        PinnedType p => new PinnedType(Type(p.ElementType)),
+        SentinelType s => new SentinelType(Type(s.ElementType)),
+        RequiredModifierType m => new RequiredModifierType(Type(m.ModifierType), Type(m.ElementType)),
+        OptionalModifierType m => new OptionalModifierType(Type(m.ModifierType), Type(m.ElementType)),
+        FunctionPointerType f => FunctionPointer(f),
+        TypeDefinition d when d.Module == module => Definition(d),
+        _ => type,
+    };
+
+    public MethodReference Method(MethodReference method)
+    {
+        if (method is GenericInstanceMethod gim)
+        {
+            var instance = new GenericInstanceMethod(Method(gim.ElementMethod));
+            foreach (var a in gim.GenericArguments) instance.GenericArguments.Add(Type(a));
+            return instance;
+        }
+        if (method.DeclaringType.GetElementType() is TypeDefinition declaring && declaring.Module == module)
+        {
+            if (IsMapped(declaring)) return MappedMethod(method);
+            if (method is MethodDefinition own) { Retain(declaring); return own; }
+        }
+        return Clone(method, Type(method.DeclaringType));
+    }
+
+    public FieldReference Field(FieldReference field)
+    {
+        if (field.DeclaringType.GetElementType() is TypeDefinition declaring && declaring.Module == module && !IsMapped(declaring)
+            && field is FieldDefinition own)
+        {
+            Retain(declaring);
+            return own;
+        }
+        return new FieldReference(field.Name, Type(field.FieldType), Type(field.DeclaringType));
+    }
+
+    /// <summary>Whether a call to <paramref name="method"/> now lands on a static forwarder of an added method.</summary>
+    public bool BecomesStatic(MethodReference method) =>
+        method.HasThis && method.DeclaringType.GetElementType() is TypeDefinition d && d.Module == module && IsMapped(d)
+        && method is MethodDefinition def && keys.TryGetValue(def, out var key)
+        && (addedMethods.ContainsKey(key) || world.FindAddedMethod(key) != null);
+
+    public void RetargetMethod(MethodDefinition method)
+    {
+        method.ReturnType = Type(method.ReturnType);
+        foreach (var p in method.Parameters) p.ParameterType = Type(p.ParameterType);
+        for (var i = 0; i < method.Overrides.Count; i++) method.Overrides[i] = Method(method.Overrides[i]);
+        foreach (var gp in method.GenericParameters) RetargetConstraints(gp);
+        RetargetAttributes(method);
+        if (!method.HasBody) return;
+        foreach (var v in method.Body.Variables) v.VariableType = Type(v.VariableType);
+        foreach (var h in method.Body.ExceptionHandlers)
+            if (h.CatchType != null) h.CatchType = Type(h.CatchType);
+        foreach (var instruction in method.Body.Instructions) RetargetOperand(instruction);
+    }
+
+    private void RetargetOperand(Instruction instruction)
+    {
+        switch (instruction.Operand)
+        {
+            case TypeReference t: instruction.Operand = Type(t); break;
+            case MethodReference m:
+                if (BecomesStatic(m) && instruction.OpCode.Code is Code.Callvirt or Code.Call) instruction.OpCode = OpCodes.Call;
+                instruction.Operand = Method(m);
+                break;
+            case FieldReference f: instruction.Operand = Field(f); break;
+            case CallSite c: instruction.Operand = CallSite(c); break;
+        }
+    }
+
+    private void RetargetType(TypeDefinition type)
+    {
+        if (type.BaseType != null) type.BaseType = Type(type.BaseType);
+        foreach (var i in type.Interfaces) i.InterfaceType = Type(i.InterfaceType);
+        foreach (var gp in type.GenericParameters) RetargetConstraints(gp);
+        foreach (var f in type.Fields) { f.FieldType = Type(f.FieldType); RetargetAttributes(f); }
+        foreach (var p in type.Properties) { p.PropertyType = Type(p.PropertyType); RetargetAttributes(p); }
+        foreach (var e in type.Events) { e.EventType = Type(e.EventType); RetargetAttributes(e); }
+        foreach (var m in type.Methods) RetargetMethod(m);
+        RetargetAttributes(type);
+    }
+
+    private void RetargetConstraints(GenericParameter gp)
+    {
+        foreach (var c in gp.Constraints) c.ConstraintType = Type(c.ConstraintType);
+    }
+
+    // Attribute blobs are left as compiled; only constructors defined in the module need a home.
+    private void RetargetAttributes(ICustomAttributeProvider provider)
+    {
+        foreach (var a in provider.CustomAttributes) a.Constructor = Method(a.Constructor);
+        if (provider is MethodDefinition m)
+        {
+            foreach (var p in m.Parameters) RetargetAttributes(p);
+            RetargetAttributes(m.MethodReturnType);
+        }
+    }
+
+    private TypeReference Definition(TypeDefinition definition)
+    {
+        if (!IsMapped(definition))
+        {
+            Retain(definition);
+            return definition;
+        }
+        if (_imported.TryGetValue(definition.FullName, out var imported)) return imported;
+        imported = module.ImportReference(world.FindType(definition.FullName)!);
+        _imported[definition.FullName] = imported;
+        return imported;
+    }
+
+    private MethodReference MappedMethod(MethodReference method)
+    {
+        var definition = method as MethodDefinition ?? method.Resolve();
+        if (definition != null && keys.TryGetValue(definition, out var key))
+        {
+            if (addedMethods.TryGetValue(key, out var added)) return added;
+            if (world.FindAddedMethod(key) is { } earlier) return module.ImportReference(earlier);
+        }
+        return Clone(method, Type(method.DeclaringType));
+    }
+
+    private MethodReference Clone(MethodReference method, TypeReference declaringType)
+    {
+        var clone = new MethodReference(method.Name, method.ReturnType, declaringType)
+        {
+            HasThis = method.HasThis,
+            ExplicitThis = method.ExplicitThis,
+            CallingConvention = method.CallingConvention,
+        };
+        foreach (var gp in method.GenericParameters) clone.GenericParameters.Add(new GenericParameter(gp.Name, clone));
+        clone.ReturnType = Type(method.ReturnType);
+        foreach (var p in method.Parameters) clone.Parameters.Add(new ParameterDefinition(Type(p.ParameterType)));
+        return clone;
+    }
+
+    private GenericInstanceType Instance(GenericInstanceType git)
+    {
+        var instance = new GenericInstanceType(Type(git.ElementType));
+        foreach (var a in git.GenericArguments) instance.GenericArguments.Add(Type(a));
+        return instance;
+    }
+
+    private ArrayType Array(ArrayType array)
+    {
+        var copy = new ArrayType(Type(array.ElementType), array.Rank);
+        if (array.Rank > 1)
+            for (var i = 0; i < array.Rank; i++) copy.Dimensions[i] = array.Dimensions[i];
+        return copy;
+    }
+
+    private FunctionPointerType FunctionPointer(FunctionPointerType f)
+    {
+        var copy = new FunctionPointerType { ReturnType = Type(f.ReturnType), HasThis = f.HasThis, ExplicitThis = f.ExplicitThis, CallingConvention = f.CallingConvention };
+        foreach (var p in f.Parameters) copy.Parameters.Add(new ParameterDefinition(Type(p.ParameterType)));
+        return copy;
+    }
+
+    private CallSite CallSite(CallSite site)
+    {
+        var copy = new CallSite(Type(site.ReturnType)) { HasThis = site.HasThis, ExplicitThis = site.ExplicitThis, CallingConvention = site.CallingConvention };
+        foreach (var p in site.Parameters) copy.Parameters.Add(new ParameterDefinition(Type(p.ParameterType)));
+        return copy;
+    }
+}

@@ -1,0 +1,81 @@
+namespace HotIL.Weaver.Patching;
+
+/// <summary>Kinds of edit that cannot be applied in place. Each has one row in <see cref="RudeEdits"/>.</summary>
+public enum RudeEditKind
+{
+    /// <summary>An instance or static field was added to a type that is already loaded.</summary>
+    FieldAdded,
+    /// <summary>A field's type changed.</summary>
+    FieldTypeChanged,
+    /// <summary>The base class changed.</summary>
+    BaseTypeChanged,
+    /// <summary>The list of implemented interfaces changed.</summary>
+    InterfacesChanged,
+    /// <summary>A class became a struct, an interface, an enum, or the reverse.</summary>
+    TypeKindChanged,
+    /// <summary>Generic parameters of a type changed.</summary>
+    GenericParametersChanged,
+    /// <summary>A member was added to or removed from an enum.</summary>
+    EnumChanged,
+    /// <summary>A virtual, abstract or override method was added.</summary>
+    VirtualMethodAdded,
+    /// <summary>A virtual, abstract or override method was removed.</summary>
+    VirtualMethodRemoved,
+    /// <summary>A constructor was added to a loaded type.</summary>
+    ConstructorAdded,
+    /// <summary>A method that the weaver could not give a slot was changed.</summary>
+    MethodNotReloadable,
+    /// <summary>A method was added to a type that cannot host added methods.</summary>
+    MethodAddedToUnsupportedType,
+}
+
+/// <summary>An edit the reload rejected, with where it is.</summary>
+/// <param name="Kind">What kind of edit.</param>
+/// <param name="TypeFullName">The type it concerns (Cecil form).</param>
+/// <param name="MemberName">The member it concerns, if any.</param>
+/// <param name="Detail">Specifics, e.g. the reason a method is not reloadable.</param>
+public sealed record RudeEdit(RudeEditKind Kind, string TypeFullName, string? MemberName, string? Detail = null)
+{
+    /// <summary>The diagnostic ID.</summary>
+    public string Id => RudeEdits.Descriptor(Kind).Id;
+
+    /// <summary>The user-facing message.</summary>
+    public string Message
+    {
+        get
+        {
+            var subject = TypeFullName.Replace('/', '.') + (MemberName == null ? "" : "." + MemberName);
+            var text = string.Format(System.Globalization.CultureInfo.InvariantCulture, RudeEdits.Descriptor(Kind).Format, subject);
+            return Detail == null ? text : $"{text} ({Detail})";
+        }
+    }
+}
+
+/// <summary>The one table of rude-edit diagnostics: ID and message per kind.</summary>
+public static class RudeEdits
+{
+    /// <summary>ID and message format ({0} is the subject) of one rude-edit kind.</summary>
+    public sealed record Row(string Id, string Format);
+
+    private static readonly Dictionary<RudeEditKind, Row> Table = new()
+    {
+        [RudeEditKind.FieldAdded] = new("HOTIL1001", "adding field {0} to a loaded type is not supported yet; restart to apply"),
+        [RudeEditKind.FieldTypeChanged] = new("HOTIL1002", "changing the type of field {0} cannot be applied to live objects; restart to apply"),
+        [RudeEditKind.BaseTypeChanged] = new("HOTIL1003", "changing the base class of {0} cannot be applied to live objects; restart to apply"),
+        [RudeEditKind.InterfacesChanged] = new("HOTIL1004", "changing the interfaces of {0} is not supported yet; restart to apply"),
+        [RudeEditKind.TypeKindChanged] = new("HOTIL1005", "changing the kind of type {0} cannot be applied; restart to apply"),
+        [RudeEditKind.GenericParametersChanged] = new("HOTIL1006", "changing the generic parameters of {0} cannot be applied; restart to apply"),
+        [RudeEditKind.EnumChanged] = new("HOTIL1007", "changing the members of enum {0} is not supported yet; restart to apply"),
+        [RudeEditKind.VirtualMethodAdded] = new("HOTIL1008", "adding virtual, abstract or override method {0} is not supported yet; restart to apply"),
+        [RudeEditKind.VirtualMethodRemoved] = new("HOTIL1009", "removing virtual, abstract or override method {0} is not supported yet; restart to apply"),
+        [RudeEditKind.ConstructorAdded] = new("HOTIL1010", "adding a constructor to {0} is not supported yet; restart to apply"),
+        [RudeEditKind.MethodNotReloadable] = new("HOTIL1011", "{0} changed but cannot be reloaded"),
+        [RudeEditKind.MethodAddedToUnsupportedType] = new("HOTIL1012", "adding method {0} to this kind of type is not supported yet; restart to apply"),
+    };
+
+    /// <summary>The row of <paramref name="kind"/>.</summary>
+    public static Row Descriptor(RudeEditKind kind) => Table[kind];
+
+    /// <summary>Every row, for documentation and tests.</summary>
+    public static IReadOnlyDictionary<RudeEditKind, Row> All => Table;
+}

@@ -1,0 +1,27 @@
+namespace HotIL.Weaver;
+
+/// <summary>
+/// The names woven code uses to reach HotIL.Runtime. The weaver must not reference the
+/// runtime assembly (the runtime references the weaver), so the contract is spelled out here
+/// and checked by a test against the real runtime types.
+/// </summary>
+public static class RuntimeContract
+{
+    /// <summary>Simple name of the runtime assembly woven code references.</summary>
+    public const string AssemblyName = "HotIL.Runtime";
+
+    /// <summary>Namespace of the runtime's public types.</summary>
+    public const string Namespace = "HotIL";
+
+    /// <summary>Static class whose <c>Register(Type, string)</c> a woven module calls at start-up.</summary>
+    public const string RegistrationType = "HotReload";
+
+    /// <summary>Method called from the module initializer with the registry type and the manifest path.</summary>
+    public const string RegisterMethod = "Register";
+
+    /// <summary>Exception thrown by a tombstone; constructor <c>(string method, int generation)</c>.</summary>
+    public const string RemovedMethodExceptionType = "MethodRemovedException";
+
+    /// <summary>Version of the runtime assembly; it ships with the weaver, so they share one version.</summary>
+    public static Version AssemblyVersion => typeof(RuntimeContract).Assembly.GetName().Version ?? new Version(0, 0, 0, 0);
+}

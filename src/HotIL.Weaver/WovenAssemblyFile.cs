@@ -1,0 +1,153 @@
+using Mono.Cecil;
+using Mono.Cecil.Cil;
+
+namespace HotIL.Weaver;
+
+/// <summary>What weaving a file reported, besides the <see cref="WeaveResult"/>.</summary>
+public sealed record FileWeaveOutcome(WeaveResult Result, IReadOnlyList<(string Id, string Message)> Warnings);
+
+/// <summary>
+/// Weaves an assembly file in place with its portable PDB (separate or embedded). The output is
+/// built in memory and moved over the original only when complete, so a failure at any point
+/// leaves the original files as they were.
+/// </summary>
+public static class WovenAssemblyFile
+{
+    /// <summary>Weaves <paramref name="assemblyPath"/> and writes its manifest.</summary>
+    /// <param name="assemblyPath">The compiler's output, e.g. <c>obj/Debug/net10.0/App.dll</c>.</param>
+    /// <param name="manifestPath">Where the manifest goes; also baked into the module for the runtime to find.</param>
+    /// <param name="manifestFor">Builds the manifest from the slots that weaving produced.</param>
+    /// <exception cref="WeaveException">The assembly cannot be read, woven or written.</exception>
+    public static FileWeaveOutcome Weave(string assemblyPath, string manifestPath, Func<WeaveResult, Manifest> manifestFor)
+    {
+        var warnings = new List<(string, string)>();
+        var pdbPath = Path.ChangeExtension(assemblyPath, ".pdb");
+        var (module, symbols) = Read(assemblyPath, pdbPath, warnings);
+        using (module)
+        {
+            WeaveResult result;
+            try
+            {
+                result = AssemblyWeaver.Weave(module, manifestPath);
+            }
+            catch (Exception e) when (e is not WeaveException)
+            {
+                throw new WeaveException(WeaveDiagnostics.WeavingFailed,
+                    $"weaving {assemblyPath} failed ({e.GetType().Name}: {e.Message}); the assembly was left unchanged", e);
+            }
+            if (result.AlreadyWoven) return new FileWeaveOutcome(result, warnings);
+
+            var (dll, pdb) = WriteToMemory(module, symbols, assemblyPath);
+            ReplaceAtomically(assemblyPath, dll, pdbPath, pdb);
+            WriteAllTextAtomically(manifestPath, manifestFor(result).ToJson());
+            return new FileWeaveOutcome(result, warnings);
+        }
+    }
+
+    private enum SymbolKind { None, File, Embedded }
+
+    private static (ModuleDefinition, SymbolKind) Read(string assemblyPath, string pdbPath, List<(string, string)> warnings)
+    {
+        var image = ReadBytes(assemblyPath);
+        var pdb = File.Exists(pdbPath) ? ReadBytes(pdbPath) : null;
+        try
+        {
+            var module = ReadModule(image, pdb, readSymbols: true);
+            var kind = !module.HasSymbols ? SymbolKind.None
+                : module.GetDebugHeader().Entries.Any(e => e.Directory.Type == ImageDebugType.EmbeddedPortablePdb) ? SymbolKind.Embedded
+                : SymbolKind.File;
+            return (module, kind);
+        }
+        catch (Exception e) when (e is SymbolsNotMatchingException or InvalidOperationException && pdb != null)
+        {
+            warnings.Add((WeaveDiagnostics.SymbolsNotMatching,
+                $"the debug symbols of {Path.GetFileName(assemblyPath)} could not be used ({e.Message}); woven without line information"));
+            return (ReadModule(image, null, readSymbols: false), SymbolKind.None);
+        }
+    }
+
+    private static byte[] ReadBytes(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new WeaveException(WeaveDiagnostics.UnreadableAssembly, $"cannot read {path}: {e.Message}", e);
+        }
+    }
+
+    private static ModuleDefinition ReadModule(byte[] image, byte[]? pdb, bool readSymbols)
+    {
+        try
+        {
+            return ModuleDefinition.ReadModule(new MemoryStream(image), new ReaderParameters
+            {
+                ReadingMode = ReadingMode.Immediate,
+                ReadSymbols = readSymbols,
+                SymbolReaderProvider = readSymbols ? new DefaultSymbolReaderProvider(throwIfNoSymbol: false) : null,
+                SymbolStream = readSymbols && pdb != null ? new MemoryStream(pdb) : null,
+            });
+        }
+        catch (Exception e) when (e is BadImageFormatException or EndOfStreamException or ArgumentOutOfRangeException
+                                      or IndexOutOfRangeException or NotSupportedException or OverflowException)
+        {
+            throw new WeaveException(WeaveDiagnostics.UnreadableAssembly,
+                $"the file is not a readable .NET assembly ({e.GetType().Name}: {e.Message}); it was left unchanged", e);
+        }
+    }
+
+    private static (byte[] Dll, byte[]? Pdb) WriteToMemory(ModuleDefinition module, SymbolKind symbols, string assemblyPath)
+    {
+        try
+        {
+            var dll = new MemoryStream();
+            var pdb = symbols == SymbolKind.File ? new MemoryStream() : null;
+            var parameters = new WriterParameters
+            {
+                DeterministicMvid = true,
+                WriteSymbols = symbols != SymbolKind.None,
+                SymbolWriterProvider = symbols switch
+                {
+                    SymbolKind.Embedded => new EmbeddedPortablePdbWriterProvider(),
+                    SymbolKind.File => new PortablePdbWriterProvider(),
+                    _ => null,
+                },
+                SymbolStream = pdb,
+            };
+            module.Write(dll, parameters);
+            return (dll.ToArray(), pdb?.ToArray());
+        }
+        catch (Exception e)
+        {
+            throw new WeaveException(WeaveDiagnostics.WeavingFailed,
+                $"writing the woven form of {assemblyPath} failed ({e.GetType().Name}: {e.Message}); the assembly was left unchanged", e);
+        }
+    }
+
+    // The PDB goes first: a crash between the two moves leaves an unwoven dll, which the next build re-weaves.
+    private static void ReplaceAtomically(string assemblyPath, byte[] dll, string pdbPath, byte[]? pdb)
+    {
+        try
+        {
+            if (pdb != null) WriteAllBytesAtomically(pdbPath, pdb);
+            WriteAllBytesAtomically(assemblyPath, dll);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new WeaveException(WeaveDiagnostics.UnwritableOutput, $"cannot write {assemblyPath}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Writes a file through a temporary sibling and a rename, so readers never see half of it.</summary>
+    public static void WriteAllBytesAtomically(string path, byte[] bytes)
+    {
+        var temp = path + ".hotil-tmp";
+        File.WriteAllBytes(temp, bytes);
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private static void WriteAllTextAtomically(string path, string text) =>
+        WriteAllBytesAtomically(path, System.Text.Encoding.UTF8.GetBytes(text));
+}
