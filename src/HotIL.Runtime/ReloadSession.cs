@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using HotIL.Compilation;
 using HotIL.Loading;
@@ -125,25 +124,11 @@ internal sealed class ReloadSession
         };
     }
 
-    // Load, then write slots in the order that keeps mixed states safe: the patch's own slots are
-    // filled by its module initializer first, then changed slots, then tombstones.
     private void Apply(Patch patch)
     {
-        var (image, pdb) = patch.Write();
-        var context = new GenerationLoadContext(patch.AssemblyName, new Dictionary<string, Assembly>(_world.Assemblies),
-            AssemblyLoadContext.GetLoadContext(_original) ?? AssemblyLoadContext.Default);
-        var assembly = context.Load(image, pdb);
-        RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
-        var accessor = LoadedWorld.AccessorOf(assembly);
-
-        // Resolve every slot before the first write, so a missing one cannot leave a half-applied generation.
-        var writes = patch.Changed.Concat(patch.Tombstones.Where(t => _world.HasSlot(t.Key)))
-            .Select(e => (Slot: _world.SlotOf(e.Key), Target: Volatile.Read(ref accessor(e.Value))))
-            .ToList();
-        foreach (var ((slots, index), target) in writes) Volatile.Write(ref slots(index), target);
-        _world.Add(patch, assembly, accessor);
+        var programContext = AssemblyLoadContext.GetLoadContext(_original) ?? AssemblyLoadContext.Default;
         // Generations are never unloaded yet: a slot or a running frame may still point into any of them.
-        _generations.Add(context);
+        _generations.Add(PatchApplier.Apply(patch, _world, programContext));
     }
 
     private ModuleDefinition Read(CompileResult compiled) =>

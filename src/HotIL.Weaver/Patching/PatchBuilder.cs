@@ -65,7 +65,7 @@ public static class PatchBuilder
             patch.Tombstones[key] = registry.Add("removed " + key.Value, Tombstone.Emit(compiled, world, key, generation));
 
         Registry.CallFromModuleInitializer(compiled, registry.Complete());
-        AccessChecks.IgnoreFor(compiled, compiled.AssemblyReferences.Select(r => r.Name));
+        AccessChecks.IgnoreFor(compiled, compiled.AssemblyReferences.Select(r => r.Name).Append(compiled.Assembly.Name.Name));
         return patch;
     }
 

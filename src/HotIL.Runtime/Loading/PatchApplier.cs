@@ -1,0 +1,32 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.Loader;
+using HotIL.Weaver.Patching;
+
+namespace HotIL.Loading;
+
+/// <summary>
+/// Loads a built patch into its own collectible context and applies it: the patch's module
+/// initializer fills its own slots first (new code can only reach filled slots), then changed
+/// slots are repointed, then removed methods are tombstoned. Every slot is resolved before the
+/// first write, so a failure leaves the program exactly as it was.
+/// </summary>
+internal static class PatchApplier
+{
+    /// <returns>The context the patch was loaded into; it must stay referenced while any slot points into it.</returns>
+    public static GenerationLoadContext Apply(Patch patch, LoadedWorld world, AssemblyLoadContext programContext)
+    {
+        var (image, pdb) = patch.Write();
+        var context = new GenerationLoadContext(patch.AssemblyName, new Dictionary<string, Assembly>(world.Assemblies), programContext);
+        var assembly = context.Load(image, pdb);
+        RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
+        var accessor = LoadedWorld.AccessorOf(assembly);
+
+        var writes = patch.Changed.Concat(patch.Tombstones.Where(t => world.HasSlot(t.Key)))
+            .Select(e => (Slot: world.SlotOf(e.Key), Target: Volatile.Read(ref accessor(e.Value))))
+            .ToList();
+        foreach (var ((slots, index), target) in writes) Volatile.Write(ref slots(index), target);
+        world.Add(patch, assembly, accessor);
+        return context;
+    }
+}

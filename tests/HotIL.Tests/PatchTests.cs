@@ -1,0 +1,138 @@
+using HotIL.Tests.Support;
+using HotIL.Weaver.Patching;
+
+namespace HotIL.Tests;
+
+/// <summary>The reload pipeline (diff → patch → load → apply) on woven assemblies in this process.</summary>
+public class PatchTests
+{
+    private const string Version1 = """
+        namespace Sample;
+        public class Counter
+        {
+            private int _count;
+            public int Step() { _count += Increment(); return _count; }
+            private int Increment() => 1;
+            public string Describe() => $"count {_count}";
+        }
+        public static class Tools
+        {
+            public static int Helper() => 1;
+            public static int UseHelper() => Helper() + 1;
+        }
+        """;
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Changed_instance_method_runs_on_the_live_object_with_its_private_state(bool optimize)
+    {
+        var program = new LiveProgram(Version1, optimize);
+        var counter = program.New("Sample.Counter");
+        program.CallOn(counter, "Step");
+        program.CallOn(counter, "Step").Should().Be(2);
+
+        var changes = program.Edit(Version1.Replace("private int Increment() => 1;", "private int Increment() => 10;"), optimize);
+
+        changes.Changed.Select(k => k.DisplayName).Should().Equal("Sample.Counter.Increment()");
+        program.CallOn(counter, "Step").Should().Be(12, "the object kept its count and the new body ran");
+        program.Generation.Should().Be(2);
+    }
+
+    [Fact]
+    public void Added_method_and_added_type_are_used_by_an_edited_method()
+    {
+        var program = new LiveProgram(Version1);
+        var counter = program.New("Sample.Counter");
+        program.CallOn(counter, "Step");
+
+        var changes = program.Edit(Version1
+            .Replace("""public string Describe() => $"count {_count}";""", """public string Describe() => Format.Show(Label(), _count);  private string Label() => "total";""")
+            .Replace("public static class Tools", """public static class Format { public static string Show(string label, int n) => $"{label}={n}"; } public static class Tools"""));
+
+        changes.Added.Select(k => k.DisplayName).Should().Contain("Sample.Counter.Label()");
+        changes.AddedTypes.Should().Contain("Sample.Format");
+        program.CallOn(counter, "Describe").Should().Be("total=1");
+    }
+
+    [Fact]
+    public void Type_added_by_a_reload_can_be_edited_again_and_keeps_its_instances()
+    {
+        const string withBox = """
+            namespace Sample;
+            public class Box { public int Value; public int Get() => Value; }
+            public static class Factory { public static object Make() => new Box { Value = 5 }; }
+            """;
+        var program = new LiveProgram("namespace Sample; public static class Factory { public static object Make() => 0; }");
+        program.Edit(withBox).AddedTypes.Should().Contain("Sample.Box");
+        var box = program.Call("Sample.Factory", "Make")!;
+        program.CallOn(box, "Get").Should().Be(5);
+
+        var changes = program.Edit(withBox.Replace("public int Get() => Value;", "public int Get() => Value * 3;"));
+
+        changes.Changed.Select(k => k.DisplayName).Should().Equal("Sample.Box.Get()");
+        program.CallOn(box, "Get").Should().Be(15, "the live Box from generation 2 runs generation 3's Get");
+        program.Call("Sample.Factory", "Make")!.GetType().Should().BeSameAs(box.GetType(), "the type keeps its identity");
+    }
+
+    [Fact]
+    public void Deleted_method_called_from_old_code_throws_tombstone_exception_naming_method_and_generation()
+    {
+        var program = new LiveProgram(Version1);
+        program.Call("Sample.Tools", "UseHelper").Should().Be(2);
+        var oldHelper = program.TypeOf("Sample.Tools").GetMethod("Helper")!;
+
+        program.Edit(Version1.Replace("public static int Helper() => 1;", "").Replace("Helper() + 1", "2"));
+
+        program.Call("Sample.Tools", "UseHelper").Should().Be(2);
+        var call = () => oldHelper.Invoke(null, null);
+        var removed = call.Should().Throw<System.Reflection.TargetInvocationException>().WithInnerException<MethodRemovedException>().Which;
+        removed.Method.Should().Be("Sample.Tools.Helper()");
+        removed.Generation.Should().Be(2);
+        removed.Message.Should().Contain("Sample.Tools.Helper()").And.Contain("generation 2");
+    }
+
+    [Fact]
+    public void Changed_signature_tombstones_the_old_one_and_callers_use_the_new_one()
+    {
+        var program = new LiveProgram(Version1);
+        var changes = program.Edit(Version1.Replace("public static int Helper() => 1;", "public static int Helper(int x) => x;").Replace("Helper() + 1", "Helper(40) + 2"));
+
+        changes.Removed.Select(k => k.DisplayName).Should().Equal("Sample.Tools.Helper()");
+        changes.Added.Select(k => k.DisplayName).Should().Equal("Sample.Tools.Helper(System.Int32)");
+        program.Call("Sample.Tools", "UseHelper").Should().Be(42);
+    }
+
+    [Fact]
+    public void Added_field_is_rejected_before_anything_is_loaded_and_the_old_code_keeps_running()
+    {
+        var program = new LiveProgram(Version1);
+        var counter = program.New("Sample.Counter");
+
+        var changes = program.Edit(Version1.Replace("private int _count;", "private int _count; private int _extra = 3;").Replace("_count += Increment();", "_count += Increment() + _extra;"));
+
+        changes.CanApply.Should().BeFalse();
+        changes.RudeEdits.Should().ContainSingle(r => r.Kind == RudeEditKind.FieldAdded && r.MemberName == "_extra");
+        changes.RudeEdits[0].Id.Should().Be("HOTIL1001");
+        program.Generation.Should().Be(1);
+        program.CallOn(counter, "Step").Should().Be(1);
+    }
+
+    [Fact]
+    public void Edited_lambda_is_applied_through_the_method_that_creates_it()
+    {
+        const string source = """
+            using System;
+            using System.Linq;
+            namespace Sample;
+            public static class Pipeline { public static int Run() => new[] { 1, 2, 3 }.Select(x => x * 2).Sum(); }
+            """;
+        var program = new LiveProgram(source);
+        program.Call("Sample.Pipeline", "Run").Should().Be(12);
+
+        var changes = program.Edit(source.Replace("x => x * 2", "x => x * 10"));
+
+        changes.Changed.Select(k => k.DisplayName).Should().Contain("Sample.Pipeline.Run()");
+        program.Call("Sample.Pipeline", "Run").Should().Be(60);
+    }
+}

@@ -1,0 +1,98 @@
+using System.Reflection;
+using System.Runtime.Loader;
+using HotIL.Loading;
+using HotIL.Weaver;
+using HotIL.Weaver.Patching;
+using Mono.Cecil;
+using Mono.Cecil.Cil;
+
+namespace HotIL.Tests.Support;
+
+/// <summary>
+/// A woven assembly loaded into the test process with the real patch pipeline behind it
+/// (snapshot → diff → patch builder → applier), minus the file watcher and Roslyn session.
+/// Each instance lives in its own collectible context.
+/// </summary>
+internal sealed class LiveProgram
+{
+    private const string Name = "Live";
+    private readonly AssemblyLoadContext _context = new("live-program", isCollectible: true);
+    private readonly List<AssemblyLoadContext> _generations = [];
+    private readonly LoadedWorld _world;
+    private ModuleSnapshot _applied;
+
+    public LiveProgram(string source, bool optimize = false)
+    {
+        var (image, pdb) = TestCompiler.Compile(Name, source, optimize);
+        using (var compiled = Read(image, pdb)) _applied = ModuleSnapshot.Of(compiled);
+        var woven = Read(image, pdb);
+        Weave = AssemblyWeaver.Weave(woven, manifestPath: null);
+        var (wovenImage, wovenPdb) = Write(woven);
+        Assembly = _context.LoadFromStream(new MemoryStream(wovenImage), new MemoryStream(wovenPdb));
+        var manifest = new Manifest
+        {
+            AssemblyName = Name, ProjectDirectory = "/src", CompilerArguments = [],
+            Slots = Weave.Slots.OrderBy(s => s.Index).Select(s => s.Key.Value).ToArray(),
+        };
+        _world = new LoadedWorld(Assembly, Read(wovenImage, wovenPdb), manifest);
+    }
+
+    public Assembly Assembly { get; }
+
+    public WeaveResult Weave { get; }
+
+    public int Generation { get; private set; } = 1;
+
+    /// <summary>Compiles <paramref name="source"/> as the next version and applies it; returns the change set.</summary>
+    public ChangeSet Edit(string source, bool optimize = false)
+    {
+        var (image, pdb) = TestCompiler.Compile(Name, source, optimize);
+        var compiled = Read(image, pdb);
+        var snapshot = ModuleSnapshot.Of(compiled);
+        var changes = ModuleDiff.Compare(_applied, snapshot);
+        if (!changes.CanApply || changes.IsEmpty) return changes;
+        var patch = PatchBuilder.Build(compiled, changes, _world, Generation + 1);
+        _generations.Add(PatchApplier.Apply(patch, _world, _context));
+        _applied = snapshot;
+        Generation = patch.Generation;
+        return changes;
+    }
+
+    public object? Call(string type, string method, params object?[] args) =>
+        Invoke(TypeOf(type).GetMethod(method, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!, null, args);
+
+    public object? CallOn(object target, string method, params object?[] args) =>
+        Invoke(target.GetType().GetMethod(method, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)!, target, args);
+
+    public object New(string type, params object?[] args) => Activator.CreateInstance(TypeOf(type), args)!;
+
+    public Type TypeOf(string type) => Assembly.GetType(type, throwOnError: true)!;
+
+    private static object? Invoke(MethodInfo method, object? target, object?[] args)
+    {
+        try
+        {
+            return method.Invoke(target, args);
+        }
+        catch (TargetInvocationException e) when (e.InnerException != null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+            throw;
+        }
+    }
+
+    private static ModuleDefinition Read(byte[] image, byte[] pdb) =>
+        ModuleDefinition.ReadModule(new MemoryStream(image), new ReaderParameters
+        {
+            ReadingMode = ReadingMode.Immediate, ReadSymbols = true,
+            SymbolStream = new MemoryStream(pdb), SymbolReaderProvider = new PortablePdbReaderProvider(),
+        });
+
+    private static (byte[], byte[]) Write(ModuleDefinition module)
+    {
+        var pe = new MemoryStream();
+        var pdb = new MemoryStream();
+        module.Write(pe, new WriterParameters { WriteSymbols = true, SymbolWriterProvider = new PortablePdbWriterProvider(), SymbolStream = pdb });
+        return (pe.ToArray(), pdb.ToArray());
+    }
+}

@@ -1,0 +1,166 @@
+using System.Reflection;
+using HotIL.Tests.Support;
+using HotIL.Weaver;
+using Mono.Cecil;
+using Mono.Cecil.Cil;
+
+namespace HotIL.Tests;
+
+public class WeaverTests
+{
+    private const string Source = """
+        using System;
+        namespace Sample;
+
+        public static class Maths
+        {
+            public static int Add(int a, int b) => a + b;
+            public static long Sum(int n) { long s = 0; for (var i = 1; i <= n; i++) s += Add(i, 0); return s; }
+            public static string Describe(object o) => o switch { int i => $"int {i}", string s => $"string {s}", _ => "other" };
+        }
+
+        public class Account
+        {
+            private decimal _balance;
+            public Account(decimal opening) { _balance = opening; Owner = "nobody"; }
+            public string Owner { get; set; }
+            public decimal Balance => _balance;
+            public void Deposit(decimal amount) { if (amount <= 0) throw new ArgumentOutOfRangeException(nameof(amount)); _balance += amount; }
+            public override string ToString() => $"{Owner}: {_balance}";
+        }
+
+        public class Animal { public virtual string Sound() => "..."; public string Speak() => Sound() + "!"; }
+        public class Dog : Animal { public override string Sound() => "woof"; }
+        public class Puppy : Dog { public override string Sound() => base.Sound() + " (tiny)"; }
+
+        public struct Vector
+        {
+            public double X, Y;
+            public Vector(double x, double y) { X = x; Y = y; }
+            public void Scale(double f) { X *= f; Y *= f; }
+            public readonly double Length() => Math.Sqrt(X * X + Y * Y);
+            public static Vector operator +(Vector a, Vector b) => new(a.X + b.X, a.Y + b.Y);
+        }
+
+        public static class Probe
+        {
+            public static double ScaledLength(double f) { var v = new Vector(3, 4); v.Scale(f); return v.Length(); }
+            public static double Added() => (new Vector(1, 2) + new Vector(2, 2)).Length();
+            public static string Chain() => new Puppy().Speak() + new Dog().Speak() + new Animal().Speak();
+            public static string Account() { var a = new Account(10) { Owner = "ann" }; a.Deposit(5); return a.ToString(); }
+            public static int Local(int x) { return Twice(x) + 1; static int Twice(int y) => y * 2; }
+            public static int Lambda(int x) { Func<int, int> f = y => y * x; return f(3); }
+        }
+        """;
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Woven_code_returns_the_same_results_as_unwoven_code(bool optimize)
+    {
+        var plain = LoadPlain(optimize);
+        var woven = new LiveProgram(Source, optimize);
+
+        string[] probes = ["ScaledLength", "Added", "Chain", "Account", "Local", "Lambda"];
+        foreach (var probe in probes)
+        {
+            object?[] args = probe switch { "ScaledLength" => [2.0], "Local" or "Lambda" => [7], _ => [] };
+            woven.Call("Sample.Probe", probe, args).Should().Be(Invoke(plain, "Sample.Probe", probe, args), probe);
+        }
+        woven.Call("Sample.Maths", "Sum", 1000).Should().Be(500500L);
+        woven.Call("Sample.Maths", "Describe", "x").Should().Be("string x");
+    }
+
+    [Fact]
+    public void Every_eligible_method_forwards_through_a_slot_with_calli()
+    {
+        var module = WeaveInMemory(out var result);
+        var add = module.GetType("Sample.Maths").Methods.Single(m => m.Name == "Add");
+        add.Body.Instructions.Select(i => i.OpCode.Code).Should().Contain([Code.Ldsfld, Code.Calli]);
+        module.GetType("Sample.Maths").Methods.Should().Contain(m => m.Name == ImplNaming.ImplNameFor("Add") && m.IsStatic);
+
+        var deposit = module.GetType("Sample.Account").Methods.Single(m => m.Name == "Deposit");
+        deposit.IsVirtual.Should().BeFalse();
+        var sound = module.GetType("Sample.Dog").Methods.Single(m => m.Name == "Sound");
+        sound.IsVirtual.Should().BeTrue("the forwarder keeps the vtable slot");
+        var scaleImpl = module.GetType("Sample.Vector").Methods.Single(m => m.Name == ImplNaming.ImplNameFor("Scale"));
+        scaleImpl.Parameters[0].ParameterType.IsByReference.Should().BeTrue("struct receivers are passed by reference");
+
+        result.Slots.Select(s => s.Key.DisplayName).Should().Contain(["Sample.Maths.Add(System.Int32,System.Int32)", "Sample.Account..ctor(System.Decimal)"]);
+        result.Skipped.Should().NotContain(s => s.Key.Value.Contains("Maths"));
+    }
+
+    [Fact]
+    public void Weaving_an_already_woven_module_changes_nothing()
+    {
+        var module = WeaveInMemory(out _);
+        var count = module.GetTypes().Sum(t => t.Methods.Count);
+        var again = AssemblyWeaver.Weave(module, null);
+        again.AlreadyWoven.Should().BeTrue();
+        module.GetTypes().Sum(t => t.Methods.Count).Should().Be(count);
+    }
+
+    [Fact]
+    public void Repointing_a_slot_changes_what_every_caller_runs()
+    {
+        var program = new LiveProgram("""
+            namespace Sample;
+            public static class Ops
+            {
+                public static int Apply(int x) => x + 1;
+                public static int Alternative(int x) => x * 100;
+                public static int Twice(int x) => Apply(Apply(x));
+            }
+            """);
+        program.Call("Sample.Ops", "Twice", 1).Should().Be(3);
+
+        var accessor = HotIL.Loading.LoadedWorld.AccessorOf(program.Assembly);
+        var index = program.Weave.Slots.Single(s => s.Key.Value.Contains("::Apply(")).Index;
+        var alternative = program.Weave.Slots.Single(s => s.Key.Value.Contains("::Alternative(")).Index;
+        accessor(index) = accessor(alternative);
+
+        program.Call("Sample.Ops", "Twice", 1).Should().Be(10000);
+        program.Call("Sample.Ops", "Apply", 2).Should().Be(200);
+    }
+
+    [Fact]
+    public void Stack_trace_of_woven_code_shows_the_users_method_and_line()
+    {
+        var program = new LiveProgram("""
+            namespace Sample;
+            public class Thrower
+            {
+                public void Fail()
+                {
+                    throw new System.InvalidOperationException("boom");
+                }
+                public void Outer() => Fail();
+            }
+            """);
+        var thrower = program.New("Sample.Thrower");
+        var action = () => program.CallOn(thrower, "Outer");
+        var trace = action.Should().Throw<InvalidOperationException>().Which.StackTrace!.Replace(ImplNaming.Marker, "");
+
+        // The receiver shows as an explicit first parameter, like an extension method's.
+        trace.Should().Contain("at Sample.Thrower.Fail(Thrower this) in /src/Sample.cs:line 6");
+        trace.Should().Contain("at Sample.Thrower.Outer(Thrower this) in /src/Sample.cs:line 8");
+        trace.Split('\n').Count(l => l.Contains("Thrower.Fail")).Should().Be(1, "forwarders are hidden from stack traces");
+    }
+
+    private static ModuleDefinition WeaveInMemory(out WeaveResult result)
+    {
+        var (image, _) = TestCompiler.Compile("Woven", Source);
+        var module = ModuleDefinition.ReadModule(new MemoryStream(image));
+        result = AssemblyWeaver.Weave(module, null);
+        return module;
+    }
+
+    private static Assembly LoadPlain(bool optimize)
+    {
+        var (image, _) = TestCompiler.Compile("Plain", Source, optimize);
+        return new System.Runtime.Loader.AssemblyLoadContext("plain", isCollectible: true).LoadFromStream(new MemoryStream(image));
+    }
+
+    private static object? Invoke(Assembly assembly, string type, string method, object?[] args) =>
+        assembly.GetType(type)!.GetMethod(method)!.Invoke(null, args);
+}
