@@ -1,0 +1,18 @@
+using Counter;
+
+// Prints one line per tick until killed. The loop runs in Main's first (and only) frame, so it
+// stays on the code the program started with while every call it makes goes to the newest code.
+var counter = new Tally();
+for (var tick = 0; ; tick++)
+{
+    try
+    {
+        counter.Step();
+        Console.WriteLine($"tick={tick} value={counter.Value} rule={Rules.Describe()}");
+    }
+    catch (Exception e)
+    {
+        Console.WriteLine($"tick={tick} error={e.GetType().Name}: {e.Message}");
+    }
+    Thread.Sleep(30);
+}

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using HotIL.EndToEnd.Tests.Support;
+using Xunit.Abstractions;
+
+namespace HotIL.EndToEnd.Tests;
+
+/// <summary>
+/// A woven program runs as a real process; the test edits its sources on disk and watches the
+/// running process take the change. Row IDs refer to ../shared/edit-matrix.md.
+/// </summary>
+[Collection("builds")]
+public class LiveEditTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Theory]
+    [InlineData("Debug")]
+    [InlineData("Release")]
+    public void E01_edited_static_method_changes_the_running_process_and_state_is_kept(string configuration)
+    {
+        using var project = ScratchProject.Create("Counter");
+        project.Build(configuration, configuration == "Release" ? ["HotILEnabled=true", "HotILWatch=true"] : []);
+        using var program = project.Start(configuration);
+        program.WaitForError(l => l.Contains("[HotIL] watching"), Patience);
+        var before = TickLine.Parse(program.WaitForLine(l => TickLine.Parse(l)?.Tick >= 5, Patience))!;
+
+        var saved = Stopwatch.StartNew();
+        project.Edit("Rules.cs", "value + 1;", "value + 1000;");
+        project.Edit("Rules.cs", "\"plus-one\"", "\"plus-thousand\"");
+        var previous = before;
+        var after = TickLine.Parse(program.WaitForLine(l =>
+        {
+            var line = TickLine.Parse(l);
+            if (line?.Rule != "plus-thousand") { previous = line ?? previous; return false; }
+            return true;
+        }, Patience))!;
+        output.WriteLine($"{configuration}: save → new behaviour observed in {saved.ElapsedMilliseconds} ms");
+        output.WriteLine(program.StandardError);
+
+        after.Value.Should().Be(previous.Value + 1000, "the counter's state carried over and the new body added 1000");
+        after.Tick.Should().Be(previous.Tick + 1, "the program was not restarted");
+        program.WaitForError(l => l.Contains("generation 2 applied"), Patience);
+    }
+
+    [Fact]
+    public void E37_compile_error_is_reported_with_file_and_line_and_the_fix_then_applies()
+    {
+        using var project = ScratchProject.Create("Counter");
+        project.Build("Debug");
+        using var program = project.Start("Debug");
+        program.WaitForError(l => l.Contains("[HotIL] watching"), Patience);
+        program.WaitForLine(l => TickLine.Parse(l)?.Tick >= 3, Patience);
+
+        project.Edit("Rules.cs", "value + 1;", "value + ;");
+        var error = program.WaitForError(l => l.Contains("error CS"), Patience);
+        error.Should().Contain(project.PathOf("Rules.cs") + "(5,");
+        program.StandardError.Should().Contain("does not compile; still running generation 1");
+        var during = TickLine.Parse(program.WaitForLine(l => TickLine.Parse(l) != null, Patience))!;
+        during.Rule.Should().Be("plus-one", "nothing was applied and the program keeps running");
+
+        project.Edit("Rules.cs", "value + ;", "value + 2;");
+        project.Edit("Rules.cs", "\"plus-one\"", "\"plus-two\"");
+        var first = TickLine.Parse(program.WaitForLine(l => TickLine.Parse(l)?.Rule == "plus-two", Patience))!;
+        var next = TickLine.Parse(program.WaitForLine(l => TickLine.Parse(l) != null, Patience))!;
+        next.Value.Should().Be(first.Value + 2);
+    }
+
+    [Fact]
+    public void E07_deleted_method_called_from_old_code_throws_an_exception_naming_it_and_its_generation()
+    {
+        using var project = ScratchProject.Create("Counter");
+        project.Build("Debug");
+        using var program = project.Start("Debug");
+        program.WaitForError(l => l.Contains("[HotIL] watching"), Patience);
+        program.WaitForLine(l => TickLine.Parse(l)?.Tick >= 3, Patience);
+
+        // The loop in Main keeps running its original body, which still calls Describe.
+        project.Edit("Program.cs", "rule={Rules.Describe()}", "rule=none");
+        project.Edit("Rules.cs", "public static string Describe() => \"plus-one\";", "");
+
+        var line = program.WaitForLine(l => l.Contains("error="), Patience);
+        line.Should().Contain("error=MethodRemovedException: Counter.Rules.Describe() was removed by HotIL reload generation 2");
+    }
+
+    [Fact]
+    public void Rude_edit_is_rejected_with_file_line_and_reason_and_the_program_keeps_running()
+    {
+        using var project = ScratchProject.Create("Counter");
+        project.Build("Debug");
+        using var program = project.Start("Debug");
+        program.WaitForError(l => l.Contains("[HotIL] watching"), Patience);
+        program.WaitForLine(l => TickLine.Parse(l)?.Tick >= 3, Patience);
+
+        project.Edit("Rules.cs", "private int _value;", "private int _value;\n    private int _bonus = 5;");
+        project.Edit("Rules.cs", "Rules.Next(_value);", "Rules.Next(_value) + _bonus;");
+
+        var error = program.WaitForError(l => l.Contains("HOTIL1001"), Patience);
+        error.Should().Contain(project.PathOf("Rules.cs") + "(13,").And.Contain("adding field Counter.Tally._bonus");
+        program.StandardError.Should().Contain("cannot be applied while the program runs; still running generation 1");
+        var first = TickLine.Parse(program.WaitForLine(l => TickLine.Parse(l) != null, Patience))!;
+        var next = TickLine.Parse(program.WaitForLine(l => TickLine.Parse(l) != null, Patience))!;
+        next.Value.Should().Be(first.Value + 1, "the old code keeps running");
+    }
+}
+
+[CollectionDefinition("builds", DisableParallelization = true)]
+public class BuildsCollection;
