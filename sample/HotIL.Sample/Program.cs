@@ -45,7 +45,7 @@ internal sealed class Screen(bool interactive)
             }
             frame.Append("\u001b[K\n");
         }
-        frame.Append(Status).Append("\u001b[J   (Ctrl+C quits)\n");
+        frame.Append(Status.Replace("\n", "\u001b[K\n")).Append("   (Ctrl+C quits)\u001b[K\n\u001b[J");
         Console.Write(frame.ToString());
     }
 
