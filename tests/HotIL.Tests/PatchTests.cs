@@ -135,4 +135,35 @@ public class PatchTests
         changes.Changed.Select(k => k.DisplayName).Should().Contain("Sample.Pipeline.Run()");
         program.Call("Sample.Pipeline", "Run").Should().Be(60);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Edited_property_constructor_and_struct_method_bodies_apply_to_old_and_new_objects(bool optimize)
+    {
+        const string source = """
+            namespace Sample;
+            public struct Point { public int X; public void Move(int d) { X += d; } }
+            public class Tank
+            {
+                private int _level;
+                public Tank(int start) { _level = start; }
+                public int Level { get => _level; set => _level = value; }
+            }
+            public static class Probe { public static int MovePoint() { var p = new Point(); p.Move(2); p.Move(3); return p.X; } }
+            """;
+        var program = new LiveProgram(source, optimize);
+        var oldTank = program.New("Sample.Tank", 5);
+
+        var changes = program.Edit(source
+            .Replace("X += d;", "X += d * 10;")
+            .Replace("_level = start;", "_level = start * 2;")
+            .Replace("get => _level;", "get => _level + 1;"), optimize);
+
+        changes.Changed.Should().HaveCount(3);
+        program.Call("Sample.Probe", "MovePoint").Should().Be(50, "mutations through the by-ref receiver land in the caller's struct");
+        oldTank.GetType().GetProperty("Level")!.GetValue(oldTank).Should().Be(6, "the existing object keeps its state and runs the new getter");
+        var newTank = program.New("Sample.Tank", 5);
+        newTank.GetType().GetProperty("Level")!.GetValue(newTank).Should().Be(11, "objects created after the edit run the new constructor");
+    }
 }
