@@ -15,6 +15,7 @@ public static class HotReload
     private static readonly List<ReloadSession> Sessions = [];
     private static readonly List<SourceWatcher> Watchers = [];
     private static int _applied;
+    private static TimeSpan _gracePeriod = TimeSpan.FromSeconds(1);
 
     /// <summary>Where HotIL writes one line per reload and its diagnostics; null silences it. Default: standard error.</summary>
     public static TextWriter? Output { get; set; } = Console.Error;
@@ -24,6 +25,33 @@ public static class HotReload
 
     /// <summary>Raised when an edit could not be applied (compile error, rude edit, failure); the program keeps its code.</summary>
     public static event EventHandler<ReloadResult>? ReloadFailed;
+
+    /// <summary>
+    /// How long a generation that no slot points into stays loaded before HotIL unloads it (default 1 s).
+    /// It covers a thread that has read a slot but not yet called through it; see docs/decisions/0006-generation-lifetime.md.
+    /// </summary>
+    public static TimeSpan RetirementGracePeriod
+    {
+        get => _gracePeriod;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            lock (Gate)
+            {
+                _gracePeriod = value;
+                foreach (var session in Sessions) session.GracePeriod = value;
+            }
+        }
+    }
+
+    /// <summary>Every applied generation of every registered assembly and where it is in its lifetime.</summary>
+    public static IReadOnlyList<GenerationInfo> Generations
+    {
+        get
+        {
+            lock (Gate) return Sessions.SelectMany(s => s.Generations).ToArray();
+        }
+    }
 
     /// <summary>1 for the program as built, plus one for every reload applied since.</summary>
     public static int Generation => Volatile.Read(ref _applied) + 1;
@@ -57,8 +85,12 @@ public static class HotReload
             var assembly = registry.Assembly;
             var manifest = FindManifest(assembly, manifestPath);
             if (manifest == null) return;
-            var session = new ReloadSession(assembly, manifest, Write);
-            lock (Gate) Sessions.Add(session);
+            ReloadSession session;
+            lock (Gate)
+            {
+                session = new ReloadSession(assembly, manifest, Write, _gracePeriod);
+                Sessions.Add(session);
+            }
             if (ShouldWatch(manifest)) session.Ready.ContinueWith(t => StartWatching(session, t), TaskScheduler.Default);
         }
         catch (Exception e)

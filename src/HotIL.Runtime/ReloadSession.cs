@@ -20,19 +20,35 @@ internal sealed class ReloadSession
     private readonly Assembly _original;
     private readonly Manifest _manifest;
     private readonly Action<string> _log;
-    private readonly List<GenerationLoadContext> _generations = [];
+    private readonly GenerationTable _lifetime;
+    private readonly Timer _sweeper;
     private ProjectCompiler _compiler = null!;
     private SourceSet _sources = null!;
     private LoadedWorld _world = null!;
     private ModuleSnapshot _applied = null!;
     private DefaultAssemblyResolver _resolver = null!;
 
-    public ReloadSession(Assembly original, Manifest manifest, Action<string> log)
+    public ReloadSession(Assembly original, Manifest manifest, Action<string> log, TimeSpan gracePeriod)
     {
         _original = original;
         _manifest = manifest;
         _log = log;
+        _lifetime = new GenerationTable(gracePeriod);
+        _sweeper = new Timer(_ => Sweep());
         Ready = Task.Run(WarmUp);
+    }
+
+    /// <summary>How long a generation nothing points into stays loaded before it is unloaded.</summary>
+    public TimeSpan GracePeriod
+    {
+        get { lock (_gate) return _lifetime.GracePeriod; }
+        set { lock (_gate) _lifetime.GracePeriod = value; }
+    }
+
+    /// <summary>The applied generations of this assembly and where each is in its lifetime.</summary>
+    public IReadOnlyList<GenerationInfo> Generations
+    {
+        get { lock (_gate) return _lifetime.All.Select(g => g.Describe(Name)).ToArray(); }
     }
 
     /// <summary>Completes when the first compile (Roslyn's slow, cold one) has run in the background.</summary>
@@ -127,8 +143,22 @@ internal sealed class ReloadSession
     private void Apply(Patch patch)
     {
         var programContext = AssemblyLoadContext.GetLoadContext(_original) ?? AssemblyLoadContext.Default;
-        // Generations are never unloaded yet: a slot or a running frame may still point into any of them.
-        _generations.Add(PatchApplier.Apply(patch, _world, programContext));
+        var (context, repointed) = PatchApplier.Apply(patch, _world, programContext);
+        _lifetime.Applied(patch, context, repointed, DateTime.UtcNow);
+        SweepLocked();
+    }
+
+    private void Sweep()
+    {
+        lock (_gate) SweepLocked();
+    }
+
+    // Runs after every reload and then on a timer while a generation is retiring or unloading.
+    private void SweepLocked()
+    {
+        _lifetime.Sweep(DateTime.UtcNow);
+        var pending = _lifetime.All.Any(g => g.RetiredAt != null && !g.IsCollected);
+        _sweeper.Change(pending ? _lifetime.GracePeriod + TimeSpan.FromMilliseconds(50) : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     private ModuleDefinition Read(CompileResult compiled) =>

@@ -52,7 +52,8 @@ internal sealed class LoadedWorld : ILoadedWorld
     /// <summary>Records what a loaded patch added: its types, its added methods and its own slots.</summary>
     public void Add(Patch patch, Assembly assembly, SlotAccessor accessor)
     {
-        _assemblies[patch.AssemblyName] = assembly;
+        // Later patches can refer only to what this one defines; a patch of bodies alone stays unreferenced, so it can be collected.
+        if (patch.DefinedTypes.Count > 0 || patch.AddedMethods.Count > 0) _assemblies[patch.AssemblyName] = assembly;
         foreach (var (name, type) in patch.DefinedTypes)
         {
             _types[name] = type;

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
+using HotIL.Weaver;
 using HotIL.Weaver.Patching;
 
 namespace HotIL.Loading;
@@ -13,20 +14,24 @@ namespace HotIL.Loading;
 /// </summary>
 internal static class PatchApplier
 {
-    /// <returns>The context the patch was loaded into; it must stay referenced while any slot points into it.</returns>
-    public static GenerationLoadContext Apply(Patch patch, LoadedWorld world, AssemblyLoadContext programContext)
+    /// <returns>The context the patch was loaded into (it must stay referenced while any slot points into
+    /// it) and the existing slots that now point into the patch.</returns>
+    public static (GenerationLoadContext Context, IReadOnlyList<MethodKey> Repointed) Apply(Patch patch, LoadedWorld world, AssemblyLoadContext programContext)
     {
         var (image, pdb) = patch.Write();
-        var context = new GenerationLoadContext(patch.AssemblyName, new Dictionary<string, Assembly>(world.Assemblies), programContext);
+        // Only what the patch refers to: a wider table would keep unrelated generations alive.
+        var referenced = patch.Module.AssemblyReferences.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        var visible = world.Assemblies.Where(a => referenced.Contains(a.Key)).ToDictionary(a => a.Key, a => a.Value);
+        var context = new GenerationLoadContext(patch.AssemblyName, visible, programContext);
         var assembly = context.Load(image, pdb);
         RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
         var accessor = LoadedWorld.AccessorOf(assembly);
 
         var writes = patch.Changed.Concat(patch.Tombstones.Where(t => world.HasSlot(t.Key)))
-            .Select(e => (Slot: world.SlotOf(e.Key), Target: Volatile.Read(ref accessor(e.Value))))
+            .Select(e => (e.Key, Slot: world.SlotOf(e.Key), Target: Volatile.Read(ref accessor(e.Value))))
             .ToList();
-        foreach (var ((slots, index), target) in writes) Volatile.Write(ref slots(index), target);
+        foreach (var (_, (slots, index), target) in writes) Volatile.Write(ref slots(index), target);
         world.Add(patch, assembly, accessor);
-        return context;
+        return (context, writes.Select(w => w.Key).ToArray());
     }
 }

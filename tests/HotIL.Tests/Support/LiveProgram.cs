@@ -17,12 +17,13 @@ internal sealed class LiveProgram
 {
     private const string Name = "Live";
     private readonly AssemblyLoadContext _context = new("live-program", isCollectible: true);
-    private readonly List<AssemblyLoadContext> _generations = [];
+    private readonly GenerationTable _lifetime;
     private readonly LoadedWorld _world;
     private ModuleSnapshot _applied;
 
-    public LiveProgram(string source, bool optimize = false)
+    public LiveProgram(string source, bool optimize = false, TimeSpan? gracePeriod = null)
     {
+        _lifetime = new GenerationTable(gracePeriod ?? TimeSpan.FromHours(1));
         var (image, pdb) = TestCompiler.Compile(Name, source, optimize);
         using (var compiled = Read(image, pdb)) _applied = ModuleSnapshot.Of(compiled);
         var woven = Read(image, pdb);
@@ -44,19 +45,33 @@ internal sealed class LiveProgram
     public int Generation { get; private set; } = 1;
 
     /// <summary>Compiles <paramref name="source"/> as the next version and applies it; returns the change set.</summary>
-    public ChangeSet Edit(string source, bool optimize = false)
+    public ChangeSet Edit(string source, bool optimize = false) => Apply(Compile(source, optimize));
+
+    /// <summary>Compiles a version of the program without applying it.</summary>
+    public static (byte[] Image, byte[] Pdb) Compile(string source, bool optimize = false) => TestCompiler.Compile(Name, source, optimize);
+
+    /// <summary>Applies a compiled version as the next generation; returns the change set.</summary>
+    public ChangeSet Apply((byte[] Image, byte[] Pdb) version)
     {
-        var (image, pdb) = TestCompiler.Compile(Name, source, optimize);
+        var (image, pdb) = version;
         var compiled = Read(image, pdb);
         var snapshot = ModuleSnapshot.Of(compiled);
         var changes = ModuleDiff.Compare(_applied, snapshot);
         if (!changes.CanApply || changes.IsEmpty) return changes;
         var patch = PatchBuilder.Build(compiled, changes, _world, Generation + 1);
-        _generations.Add(PatchApplier.Apply(patch, _world, _context));
+        var (context, repointed) = PatchApplier.Apply(patch, _world, _context);
+        _lifetime.Applied(patch, context, repointed, DateTime.UtcNow);
         _applied = snapshot;
         Generation = patch.Generation;
         return changes;
     }
+
+    /// <summary>Unloads retired generations whose grace period is over.</summary>
+    public void Sweep(DateTime? now = null) => _lifetime.Sweep(now ?? DateTime.UtcNow);
+
+    public IReadOnlyList<GenerationInfo> Generations => _lifetime.All.Select(g => g.Describe(Name)).ToArray();
+
+    public int CollectedGenerations => _lifetime.CollectedCount;
 
     public object? Call(string type, string method, params object?[] args) =>
         Invoke(TypeOf(type).GetMethod(method, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!, null, args);

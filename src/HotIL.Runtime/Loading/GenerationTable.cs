@@ -1,0 +1,60 @@
+using HotIL.Weaver;
+using HotIL.Weaver.Patching;
+
+namespace HotIL.Loading;
+
+/// <summary>
+/// Which generation each slot points into, and the retirement of generations nothing points into.
+/// The argument for why this never frees code a thread can still reach is in
+/// docs/decisions/0006-generation-lifetime.md.
+/// </summary>
+internal sealed class GenerationTable(TimeSpan gracePeriod)
+{
+    private readonly Dictionary<MethodKey, Generation> _slotTargets = [];
+    private readonly List<Generation> _generations = [];
+    private readonly Queue<Generation> _recentlyCollected = new();
+
+    public TimeSpan GracePeriod { get; set; } = gracePeriod;
+
+    /// <summary>Generations not yet collected, then the last few collected ones (the rest are only counted).</summary>
+    public IEnumerable<Generation> All => _generations.Concat(_recentlyCollected);
+
+    /// <summary>How many generations the runtime has collected so far.</summary>
+    public int CollectedCount { get; private set; }
+
+    /// <summary>Records a generation whose slot writes have just been made.</summary>
+    public Generation Applied(Patch patch, GenerationLoadContext context, IEnumerable<MethodKey> repointed, DateTime now)
+    {
+        var pinned = patch.DefinedTypes.Count > 0 ? "it defines types"
+            : patch.AddedMethods.Count > 0 ? "it defines methods added to existing types"
+            : null;
+        var generation = new Generation(patch.Generation, patch.AssemblyName, context, pinned);
+        _generations.Add(generation);
+        foreach (var key in repointed.Concat(patch.OwnSlots.Keys)) PointAt(key, generation);
+        foreach (var g in _generations)
+            if (g.Slots == 0 && g.PinnedBecause == null && g.RetiredAt == null) g.RetiredAt = now;
+        return generation;
+    }
+
+    /// <summary>Unloads retired generations whose grace period is over; returns them.</summary>
+    public IReadOnlyList<Generation> Sweep(DateTime now)
+    {
+        var due = _generations.Where(g => g.RetiredAt is { } at && now - at >= GracePeriod && !g.IsUnloadRequested).ToList();
+        foreach (var g in due) g.Unload();
+        foreach (var g in _generations.Where(g => g.IsCollected).ToList())
+        {
+            _generations.Remove(g);
+            CollectedCount++;
+            _recentlyCollected.Enqueue(g);
+            if (_recentlyCollected.Count > 8) _recentlyCollected.Dequeue();
+        }
+        return due;
+    }
+
+    private void PointAt(MethodKey key, Generation generation)
+    {
+        if (_slotTargets.TryGetValue(key, out var previous)) previous.Slots--;
+        _slotTargets[key] = generation;
+        generation.Slots++;
+    }
+}
