@@ -166,4 +166,21 @@ public class PatchTests
         var newTank = program.New("Sample.Tank", 5);
         newTank.GetType().GetProperty("Level")!.GetValue(newTank).Should().Be(11, "objects created after the edit run the new constructor");
     }
+
+    [Fact]
+    public void Failed_apply_leaves_every_slot_as_it_was()
+    {
+        var program = new LiveProgram(Version1);
+        var counter = program.New("Sample.Counter");
+        var edited = LiveProgram.Compile(Version1.Replace("private int Increment() => 1;", "private int Increment() => 10;")
+            .Replace("Helper() + 1", "Helper() + 100"));
+
+        // A slot the program does not have makes the apply fail after the patch has loaded.
+        var apply = () => program.Apply(edited, patch => patch.Changed[new HotIL.Weaver.MethodKey("Sample.Missing::Gone():System.Void")] = 0);
+
+        apply.Should().Throw<InvalidOperationException>().WithMessage("*no slot*");
+        program.CallOn(counter, "Step").Should().Be(1, "Increment still runs generation 1");
+        program.Call("Sample.Tools", "UseHelper").Should().Be(2, "UseHelper still runs generation 1");
+        program.Generation.Should().Be(1);
+    }
 }

@@ -51,7 +51,7 @@ internal sealed class LiveProgram
     public static (byte[] Image, byte[] Pdb) Compile(string source, bool optimize = false) => TestCompiler.Compile(Name, source, optimize);
 
     /// <summary>Applies a compiled version as the next generation; returns the change set.</summary>
-    public ChangeSet Apply((byte[] Image, byte[] Pdb) version)
+    public ChangeSet Apply((byte[] Image, byte[] Pdb) version, Action<Patch>? tamper = null)
     {
         var (image, pdb) = version;
         var compiled = Read(image, pdb);
@@ -59,6 +59,7 @@ internal sealed class LiveProgram
         var changes = ModuleDiff.Compare(_applied, snapshot);
         if (!changes.CanApply || changes.IsEmpty) return changes;
         var patch = PatchBuilder.Build(compiled, changes, _world, Generation + 1);
+        tamper?.Invoke(patch);
         var (context, repointed) = PatchApplier.Apply(patch, _world, _context);
         _lifetime.Applied(patch, context, repointed, DateTime.UtcNow);
         _applied = snapshot;
