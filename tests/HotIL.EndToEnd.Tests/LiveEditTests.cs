@@ -19,10 +19,8 @@ public class LiveEditTests(ITestOutputHelper output)
     public void E01_edited_static_method_changes_the_running_process_and_state_is_kept(string configuration)
     {
         using var project = ScratchProject.Create("Counter");
-        project.Build(configuration, configuration == "Release" ? ["HotILEnabled=true", "HotILWatch=true"] : []);
-        using var program = project.Start(configuration);
-        program.WaitForError(l => l.Contains("[HotIL] watching"), Patience);
-        var before = TickLine.Parse(program.WaitForLine(l => TickLine.Parse(l)?.Tick >= 5, Patience))!;
+        using var program = StartWatching(project, configuration, configuration == "Release" ? ["HotILEnabled=true", "HotILWatch=true"] : []);
+        var before = NextTick(program);
 
         var saved = Stopwatch.StartNew();
         project.Edit("Rules.cs", "value + 1;", "value + 1000;");
@@ -46,22 +44,19 @@ public class LiveEditTests(ITestOutputHelper output)
     public void E37_compile_error_is_reported_with_file_and_line_and_the_fix_then_applies()
     {
         using var project = ScratchProject.Create("Counter");
-        project.Build("Debug");
-        using var program = project.Start("Debug");
-        program.WaitForError(l => l.Contains("[HotIL] watching"), Patience);
-        program.WaitForLine(l => TickLine.Parse(l)?.Tick >= 3, Patience);
+        using var program = StartWatching(project, "Debug");
 
         project.Edit("Rules.cs", "value + 1;", "value + ;");
         var error = program.WaitForError(l => l.Contains("error CS"), Patience);
         error.Should().Contain(project.PathOf("Rules.cs") + "(5,");
         program.StandardError.Should().Contain("does not compile; still running generation 1");
-        var during = TickLine.Parse(program.WaitForLine(l => TickLine.Parse(l) != null, Patience))!;
+        var during = NextTick(program);
         during.Rule.Should().Be("plus-one", "nothing was applied and the program keeps running");
 
         project.Edit("Rules.cs", "value + ;", "value + 2;");
         project.Edit("Rules.cs", "\"plus-one\"", "\"plus-two\"");
         var first = TickLine.Parse(program.WaitForLine(l => TickLine.Parse(l)?.Rule == "plus-two", Patience))!;
-        var next = TickLine.Parse(program.WaitForLine(l => TickLine.Parse(l) != null, Patience))!;
+        var next = NextTick(program);
         next.Value.Should().Be(first.Value + 2);
     }
 
@@ -69,10 +64,7 @@ public class LiveEditTests(ITestOutputHelper output)
     public void E07_deleted_method_called_from_old_code_throws_an_exception_naming_it_and_its_generation()
     {
         using var project = ScratchProject.Create("Counter");
-        project.Build("Debug");
-        using var program = project.Start("Debug");
-        program.WaitForError(l => l.Contains("[HotIL] watching"), Patience);
-        program.WaitForLine(l => TickLine.Parse(l)?.Tick >= 3, Patience);
+        using var program = StartWatching(project, "Debug");
 
         // The loop in Main keeps running its original body, which still calls Describe.
         project.Edit("Program.cs", "rule={Rules.Describe()}", "rule=none");
@@ -86,10 +78,7 @@ public class LiveEditTests(ITestOutputHelper output)
     public void Rude_edit_is_rejected_with_file_line_and_reason_and_the_program_keeps_running()
     {
         using var project = ScratchProject.Create("Counter");
-        project.Build("Debug");
-        using var program = project.Start("Debug");
-        program.WaitForError(l => l.Contains("[HotIL] watching"), Patience);
-        program.WaitForLine(l => TickLine.Parse(l)?.Tick >= 3, Patience);
+        using var program = StartWatching(project, "Debug");
 
         project.Edit("Rules.cs", "private int _value;", "private int _value;\n    private int _bonus = 5;");
         project.Edit("Rules.cs", "Rules.Next(_value);", "Rules.Next(_value) + _bonus;");
@@ -97,9 +86,22 @@ public class LiveEditTests(ITestOutputHelper output)
         var error = program.WaitForError(l => l.Contains("HOTIL1001"), Patience);
         error.Should().Contain(project.PathOf("Rules.cs") + "(13,").And.Contain("adding field Counter.Tally._bonus");
         program.StandardError.Should().Contain("cannot be applied while the program runs; still running generation 1");
-        var first = TickLine.Parse(program.WaitForLine(l => TickLine.Parse(l) != null, Patience))!;
-        var next = TickLine.Parse(program.WaitForLine(l => TickLine.Parse(l) != null, Patience))!;
+        var first = NextTick(program);
+        var next = NextTick(program);
         next.Value.Should().Be(first.Value + 1, "the old code keeps running");
+    }
+
+    private static TickLine NextTick(RunningProgram program) =>
+        TickLine.Parse(program.WaitForLine(l => TickLine.Parse(l) != null, Patience))!;
+
+    // Builds the project, starts it and waits until it watches its sources and has ticked a few times.
+    private static RunningProgram StartWatching(ScratchProject project, string configuration, params string[] properties)
+    {
+        project.Build(configuration, properties);
+        var program = project.Start(configuration);
+        program.WaitForError(l => l.Contains("[HotIL] watching"), Patience);
+        program.WaitForLine(l => TickLine.Parse(l)?.Tick >= 3, Patience);
+        return program;
     }
 }
 
