@@ -24,6 +24,7 @@ internal sealed class LiveProgram
     public LiveProgram(string source, bool optimize = false, TimeSpan? gracePeriod = null)
     {
         _lifetime = new GenerationTable(gracePeriod ?? TimeSpan.FromHours(1));
+        Source = source;
         var (image, pdb) = TestCompiler.Compile(Name, source, optimize);
         using (var compiled = Read(image, pdb)) _applied = ModuleSnapshot.Of(compiled);
         var woven = Read(image, pdb);
@@ -40,12 +41,20 @@ internal sealed class LiveProgram
 
     public Assembly Assembly { get; }
 
+    /// <summary>The source of the latest version given to <see cref="Edit"/> (or the first one).</summary>
+    public string Source { get; private set; }
+
     public WeaveResult Weave { get; }
 
     public int Generation { get; private set; } = 1;
 
     /// <summary>Compiles <paramref name="source"/> as the next version and applies it; returns the change set.</summary>
-    public ChangeSet Edit(string source, bool optimize = false) => Apply(Compile(source, optimize));
+    public ChangeSet Edit(string source, bool optimize = false)
+    {
+        var changes = Apply(Compile(source, optimize));
+        if (changes.CanApply) Source = source;
+        return changes;
+    }
 
     /// <summary>Compiles a version of the program without applying it.</summary>
     public static (byte[] Image, byte[] Pdb) Compile(string source, bool optimize = false) => TestCompiler.Compile(Name, source, optimize);
