@@ -289,13 +289,15 @@ public class EditMatrixTests
         p.Call("S.M", "F", 4).Should().Be(9);
     }
 
-    [Theory(Skip = "not yet: added enum members are rejected (HOTIL1007) for now"), MemberData(nameof(Configurations))]
+    [Theory, MemberData(nameof(Configurations))]
     public void E31_add_an_enum_member_and_use_it(bool optimize)
     {
-        var p = Live("public enum Color { Red, Green } public static class M { public static string F() => Color.Green.ToString(); }", optimize);
-        Edit(p, "Red, Green }", "Red, Green, Blue }", optimize);
-        Edit(p, "Color.Green.ToString()", "Color.Blue.ToString()", optimize);
-        p.Call("S.M", "F").Should().Be("Blue");
+        var p = Live("public enum Color { Red, Green } public static class M { public static string F(Color c) => c switch { Color.Red => \"r\", _ => \"?\" }; public static string G() => F(Color.Green); }", optimize);
+        var changes = Edit(p, "Red, Green }", "Red, Green, Blue }", optimize);
+        changes.Warnings.Should().ContainSingle(w => w.Id == "HOTIL2002" && w.Message.Contains("Blue"));
+        Edit(p, "Color.Red => \"r\",", "Color.Red => \"r\", Color.Blue => \"b\",", optimize);
+        Edit(p, "F(Color.Green)", "F(Color.Blue)", optimize);
+        p.Call("S.M", "G").Should().Be("b", "new code compiles the new member's value in");
     }
 
     [Theory, MemberData(nameof(Configurations))]

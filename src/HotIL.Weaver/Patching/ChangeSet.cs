@@ -28,6 +28,9 @@ public static class ModuleDiff
     /// <summary>Diagnostic ID of the warning for an edited static constructor or static initializer.</summary>
     public const string StaticConstructorEdited = "HOTIL2001";
 
+    /// <summary>Diagnostic ID of the warning for members added to a loaded enum.</summary>
+    public const string EnumMembersAdded = "HOTIL2002";
+
     /// <summary>Compares <paramref name="before"/> with <paramref name="after"/>.</summary>
     public static ChangeSet Compare(ModuleSnapshot before, ModuleSnapshot after)
     {
@@ -39,7 +42,7 @@ public static class ModuleDiff
         var addedTypes = after.Types.Keys.Where(t => !before.Types.ContainsKey(t)).Order(StringComparer.Ordinal).ToList();
 
         foreach (var (name, shape) in after.Types)
-            if (before.Types.TryGetValue(name, out var old)) CompareTypes(old, shape, rude);
+            if (before.Types.TryGetValue(name, out var old)) CompareTypes(old, shape, rude, warnings);
 
         foreach (var (key, method) in after.Methods)
         {
@@ -78,19 +81,30 @@ public static class ModuleDiff
         else added.Add(method.Key);
     }
 
-    private static void CompareTypes(TypeShape before, TypeShape after, List<RudeEdit> rude)
+    private static void CompareTypes(TypeShape before, TypeShape after, List<RudeEdit> rude, List<EditWarning> warnings)
     {
         var name = after.FullName;
         if (before.Kind != after.Kind) { rude.Add(new RudeEdit(RudeEditKind.TypeKindChanged, name, null, $"{before.Kind} → {after.Kind}")); return; }
         if (before.GenericArity != after.GenericArity) rude.Add(new RudeEdit(RudeEditKind.GenericParametersChanged, name, null));
         if (before.BaseType != after.BaseType) rude.Add(new RudeEdit(RudeEditKind.BaseTypeChanged, name, null, $"{before.BaseType} → {after.BaseType}"));
         if (!before.Interfaces.SequenceEqual(after.Interfaces)) rude.Add(new RudeEdit(RudeEditKind.InterfacesChanged, name, null));
-        if (!before.EnumMembers.SequenceEqual(after.EnumMembers)) rude.Add(new RudeEdit(RudeEditKind.EnumChanged, name, null));
+        CompareEnumMembers(before, after, rude, warnings);
         foreach (var (field, type) in after.Fields)
         {
             if (!before.Fields.TryGetValue(field, out var oldType)) rude.Add(new RudeEdit(RudeEditKind.FieldAdded, name, field));
             else if (oldType != type) rude.Add(new RudeEdit(RudeEditKind.FieldTypeChanged, name, field, $"{oldType} → {type}"));
         }
+    }
+
+    // New members are constants the new code compiles in; only renumbering or removing breaks live values.
+    private static void CompareEnumMembers(TypeShape before, TypeShape after, List<RudeEdit> rude, List<EditWarning> warnings)
+    {
+        var added = after.EnumMembers.Except(before.EnumMembers).ToArray();
+        if (before.EnumMembers.Except(after.EnumMembers).Any()) rude.Add(new RudeEdit(RudeEditKind.EnumChanged, after.FullName, null));
+        else if (added.Length > 0)
+            warnings.Add(new EditWarning(EnumMembersAdded, after.FullName, null,
+                $"enum {after.FullName.Replace('/', '.')} gained {string.Join(", ", added.Select(m => m.Split('=')[0]))}: new code uses their values, " +
+                "but the loaded type does not know their names (ToString, Enum.Parse and reflection show the number until a restart)"));
     }
 
     private static string NameOf(MethodKey key)

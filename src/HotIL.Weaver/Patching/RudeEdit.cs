@@ -15,7 +15,7 @@ public enum RudeEditKind
     TypeKindChanged,
     /// <summary>Generic parameters of a type changed.</summary>
     GenericParametersChanged,
-    /// <summary>A member was added to or removed from an enum.</summary>
+    /// <summary>A member was removed from an enum or its value changed.</summary>
     EnumChanged,
     /// <summary>A virtual, abstract or override method was added.</summary>
     VirtualMethodAdded,
@@ -65,7 +65,7 @@ public static class RudeEdits
         [RudeEditKind.InterfacesChanged] = new("HOTIL1004", "changing the interfaces of {0} is not supported yet; restart to apply"),
         [RudeEditKind.TypeKindChanged] = new("HOTIL1005", "changing the kind of type {0} cannot be applied; restart to apply"),
         [RudeEditKind.GenericParametersChanged] = new("HOTIL1006", "changing the generic parameters of {0} cannot be applied; restart to apply"),
-        [RudeEditKind.EnumChanged] = new("HOTIL1007", "changing the members of enum {0} is not supported yet; restart to apply"),
+        [RudeEditKind.EnumChanged] = new("HOTIL1007", "removing or renumbering members of enum {0} cannot be applied to live values; restart to apply"),
         [RudeEditKind.VirtualMethodAdded] = new("HOTIL1008", "adding virtual, abstract or override method {0} is not supported yet; restart to apply"),
         [RudeEditKind.VirtualMethodRemoved] = new("HOTIL1009", "removing virtual, abstract or override method {0} is not supported yet; restart to apply"),
         [RudeEditKind.ConstructorAdded] = new("HOTIL1010", "adding a constructor to {0} is not supported yet; restart to apply"),
