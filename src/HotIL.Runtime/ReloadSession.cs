@@ -127,6 +127,7 @@ internal sealed class ReloadSession
         }
 
         var patch = PatchBuilder.Build(module, changes, _world, Generation + 1);
+        warnings = [.. warnings, .. patch.Warnings.Select(w => Format("warning", w.Id, w.TypeFullName, w.MemberName, w.Message))];
         Apply(patch);
         _applied = snapshot;
         Generation = patch.Generation;

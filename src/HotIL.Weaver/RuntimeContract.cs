@@ -22,6 +22,9 @@ public static class RuntimeContract
     /// <summary>Exception thrown by a tombstone; constructor <c>(string method, int generation)</c>.</summary>
     public const string RemovedMethodExceptionType = "MethodRemovedException";
 
+    /// <summary>Side storage of an instance field added by a reload: <c>AddedField&lt;TOwner, TValue&gt;</c>.</summary>
+    public const string AddedFieldType = "AddedField`2";
+
     /// <summary>Version of the runtime assembly; it ships with the weaver, so they share one version.</summary>
     public static Version AssemblyVersion => typeof(RuntimeContract).Assembly.GetName().Version ?? new Version(0, 0, 0, 0);
 }

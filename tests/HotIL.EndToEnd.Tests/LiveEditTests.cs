@@ -80,11 +80,11 @@ public class LiveEditTests(ITestOutputHelper output)
         using var project = ScratchProject.Create("Counter");
         using var program = StartWatching(project, "Debug");
 
-        project.Edit("Rules.cs", "private int _value;", "private int _value;\n    private int _bonus = 5;");
-        project.Edit("Rules.cs", "Rules.Next(_value);", "Rules.Next(_value) + _bonus;");
+        project.Edit("Rules.cs", "public sealed class Tally", "public class Base { }\n\npublic sealed class Tally : Base");
+        project.Edit("Rules.cs", "Rules.Next(_value);", "Rules.Next(_value) + 5;");
 
-        var error = program.WaitForError(l => l.Contains("HOTIL1001"), Patience);
-        error.Should().Contain(project.PathOf("Rules.cs") + "(13,").And.Contain("adding field Counter.Tally._bonus");
+        var error = program.WaitForError(l => l.Contains("HOTIL1003"), Patience);
+        error.Should().Contain(project.PathOf("Rules.cs") + "(12,").And.Contain("changing the base class of Counter.Tally");
         program.StandardError.Should().Contain("cannot be applied while the program runs; still running generation 1");
         var first = NextTick(program);
         var next = NextTick(program);

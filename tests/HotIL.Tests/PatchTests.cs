@@ -104,16 +104,16 @@ public class PatchTests
     }
 
     [Fact]
-    public void Added_field_is_rejected_before_anything_is_loaded_and_the_old_code_keeps_running()
+    public void Rude_edit_is_rejected_before_anything_is_loaded_and_the_old_code_keeps_running()
     {
-        var program = new LiveProgram(Version1);
+        var program = new LiveProgram(Version1 + "public class Base { }");
         var counter = program.New("Sample.Counter");
 
-        var changes = program.Edit(Version1.Replace("private int _count;", "private int _count; private int _extra = 3;").Replace("_count += Increment();", "_count += Increment() + _extra;"));
+        var changes = program.Edit((Version1 + "public class Base { }").Replace("public class Counter", "public class Counter : Base").Replace("_count += Increment();", "_count += Increment() + 5;"));
 
         changes.CanApply.Should().BeFalse();
-        changes.RudeEdits.Should().ContainSingle(r => r.Kind == RudeEditKind.FieldAdded && r.MemberName == "_extra");
-        changes.RudeEdits[0].Id.Should().Be("HOTIL1001");
+        changes.RudeEdits.Should().ContainSingle(r => r.Kind == RudeEditKind.BaseTypeChanged && r.TypeFullName == "Sample.Counter");
+        changes.RudeEdits[0].Id.Should().Be("HOTIL1003");
         program.Generation.Should().Be(1);
         program.CallOn(counter, "Step").Should().Be(1);
     }
@@ -182,5 +182,26 @@ public class PatchTests
         program.CallOn(counter, "Step").Should().Be(1, "Increment still runs generation 1");
         program.Call("Sample.Tools", "UseHelper").Should().Be(2, "UseHelper still runs generation 1");
         program.Generation.Should().Be(1);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Added_fields_keep_their_values_across_later_reloads_and_work_by_reference(bool optimize)
+    {
+        const string v1 = "namespace S; public class C { public int Hits() => 0; public string Tag() => \"\"; }";
+        var program = new LiveProgram(v1, optimize);
+        var c = program.New("S.C");
+
+        program.Edit("namespace S; public class C { private int _hits; private string _tag = \"t\"; public int Hits() => System.Threading.Interlocked.Increment(ref _hits); public string Tag() => _tag; }", optimize)
+            .AddedFields.Select(f => f.Name).Should().BeEquivalentTo(["_hits", "_tag"]);
+        program.CallOn(c, "Hits").Should().Be(1);
+        program.CallOn(c, "Hits").Should().Be(2);
+
+        program.Edit("namespace S; public class C { private int _hits; private string _tag = \"t\"; public int Hits() => _hits += 10; public string Tag() => _tag + _hits; }", optimize)
+            .AddedFields.Should().BeEmpty("the fields were added by the previous generation");
+        program.CallOn(c, "Hits").Should().Be(12, "the value stored by generation 2 is still there");
+        program.CallOn(c, "Tag").Should().Be("t12");
+        program.Generations.Single(g => g.Number == 2).PinnedBecause.Should().Contain("fields");
     }
 }

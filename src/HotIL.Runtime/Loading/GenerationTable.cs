@@ -27,6 +27,7 @@ internal sealed class GenerationTable(TimeSpan gracePeriod)
     {
         var pinned = patch.DefinedTypes.Count > 0 ? "it defines types"
             : patch.AddedMethods.Count > 0 ? "it defines methods added to existing types"
+            : patch.AddedFields.Count > 0 ? "it stores fields added to existing types"
             : null;
         var generation = new Generation(patch.Generation, patch.AssemblyName, context, pinned);
         _generations.Add(generation);

@@ -19,6 +19,7 @@ internal sealed class LoadedWorld : ILoadedWorld
     private readonly Dictionary<MethodKey, MethodDefinition> _added = [];
     private readonly Dictionary<MethodKey, (SlotAccessor Accessor, int Index)> _slots = [];
     private readonly Dictionary<string, Assembly> _assemblies = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string, string), AddedFieldHome> _addedFields = [];
 
     public LoadedWorld(Assembly original, ModuleDefinition wovenModule, Manifest manifest)
     {
@@ -42,6 +43,8 @@ internal sealed class LoadedWorld : ILoadedWorld
 
     public MethodDefinition? FindMethod(MethodKey key) => _methods.GetValueOrDefault(key);
 
+    public AddedFieldHome? FindAddedField(string typeFullName, string name) => _addedFields.GetValueOrDefault((typeFullName, name));
+
     /// <summary>Whether <paramref name="key"/> has a slot anywhere.</summary>
     public bool HasSlot(MethodKey key) => _slots.ContainsKey(key);
 
@@ -53,7 +56,8 @@ internal sealed class LoadedWorld : ILoadedWorld
     public void Add(Patch patch, Assembly assembly, SlotAccessor accessor)
     {
         // Later patches can refer only to what this one defines; a patch of bodies alone stays unreferenced, so it can be collected.
-        if (patch.DefinedTypes.Count > 0 || patch.AddedMethods.Count > 0) _assemblies[patch.AssemblyName] = assembly;
+        if (patch.DefinedTypes.Count > 0 || patch.AddedMethods.Count > 0 || patch.AddedFields.Count > 0) _assemblies[patch.AssemblyName] = assembly;
+        foreach (var (key, home) in patch.AddedFields) _addedFields[key] = home;
         foreach (var (name, type) in patch.DefinedTypes)
         {
             _types[name] = type;

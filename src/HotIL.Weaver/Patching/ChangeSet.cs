@@ -1,5 +1,8 @@
 namespace HotIL.Weaver.Patching;
 
+/// <summary>A field added to a loaded class; it lives in side storage in the patch that adds it.</summary>
+public sealed record AddedFieldChange(string TypeFullName, string Name, bool IsStatic);
+
 /// <summary>A warning about an edit that is applied but does not do everything the user may expect.</summary>
 public sealed record EditWarning(string Id, string TypeFullName, string? MemberName, string Message);
 
@@ -15,8 +18,11 @@ public sealed record ChangeSet(
     IReadOnlyList<RudeEdit> RudeEdits,
     IReadOnlyList<EditWarning> Warnings)
 {
+    /// <summary>Fields added to loaded classes.</summary>
+    public IReadOnlyList<AddedFieldChange> AddedFields { get; init; } = [];
+
     /// <summary>Whether there is nothing to apply.</summary>
-    public bool IsEmpty => Changed.Count == 0 && Added.Count == 0 && Removed.Count == 0 && AddedTypes.Count == 0;
+    public bool IsEmpty => Changed.Count == 0 && Added.Count == 0 && Removed.Count == 0 && AddedTypes.Count == 0 && AddedFields.Count == 0;
 
     /// <summary>Whether the change set may be applied.</summary>
     public bool CanApply => RudeEdits.Count == 0;
@@ -40,24 +46,21 @@ public static class ModuleDiff
         var added = new List<MethodKey>();
         var removed = new List<MethodKey>();
         var addedTypes = after.Types.Keys.Where(t => !before.Types.ContainsKey(t)).Order(StringComparer.Ordinal).ToList();
+        var addedFields = new List<AddedFieldChange>();
 
         foreach (var (name, shape) in after.Types)
-            if (before.Types.TryGetValue(name, out var old)) CompareTypes(old, shape, rude, warnings);
+            if (before.Types.TryGetValue(name, out var old)) CompareTypes(old, shape, rude, warnings, addedFields);
 
         foreach (var (key, method) in after.Methods)
         {
             if (addedTypes.Contains(key.DeclaringTypeFullName)) continue;
-            if (before.Methods.TryGetValue(key, out var old))
-            {
-                if (old.Fingerprint == method.Fingerprint) continue;
-                if (method.IsStaticConstructor)
-                    warnings.Add(new EditWarning(StaticConstructorEdited, key.DeclaringTypeFullName, ".cctor",
-                        $"the static constructor or a static field initializer of {key.DeclaringTypeFullName.Replace('/', '.')} changed; it does not run again, so existing static state is kept"));
-                else if (method.NotReloadableBecause != null)
-                    rude.Add(new RudeEdit(RudeEditKind.MethodNotReloadable, key.DeclaringTypeFullName, NameOf(key), method.NotReloadableBecause));
-                else changed.Add(key);
-            }
-            else ClassifyAdded(method, after.Types[key.DeclaringTypeFullName], added, rude);
+            var exists = before.Methods.TryGetValue(key, out var old);
+            if (exists && old!.Fingerprint == method.Fingerprint) continue;
+            if (method.IsStaticConstructor) warnings.Add(StaticConstructorWarning(key, addedFields));
+            else if (!exists) ClassifyAdded(method, after.Types[key.DeclaringTypeFullName], added, rude);
+            else if (method.NotReloadableBecause != null)
+                rude.Add(new RudeEdit(RudeEditKind.MethodNotReloadable, key.DeclaringTypeFullName, NameOf(key), method.NotReloadableBecause));
+            else changed.Add(key);
         }
 
         foreach (var (key, method) in before.Methods)
@@ -67,7 +70,15 @@ public static class ModuleDiff
                 rude.Add(new RudeEdit(RudeEditKind.VirtualMethodRemoved, key.DeclaringTypeFullName, NameOf(key)));
             else removed.Add(key);
         }
-        return new ChangeSet(changed, added, removed, addedTypes, rude, warnings);
+        return new ChangeSet(changed, added, removed, addedTypes, rude, warnings) { AddedFields = addedFields };
+    }
+
+    private static EditWarning StaticConstructorWarning(MethodKey key, List<AddedFieldChange> addedFields)
+    {
+        var type = key.DeclaringTypeFullName;
+        var text = $"the static constructor or a static field initializer of {type.Replace('/', '.')} changed; it does not run again, so existing static state is kept";
+        if (addedFields.Any(f => f.IsStatic && f.TypeFullName == type)) text += " (initializers of added static fields do run, on first use)";
+        return new EditWarning(StaticConstructorEdited, type, ".cctor", text);
     }
 
     private static void ClassifyAdded(MethodShape method, TypeShape type, List<MethodKey> added, List<RudeEdit> rude)
@@ -75,13 +86,12 @@ public static class ModuleDiff
         var name = NameOf(method.Key);
         if (method.IsVirtual) rude.Add(new RudeEdit(RudeEditKind.VirtualMethodAdded, type.FullName, name));
         else if (method.IsConstructor) rude.Add(new RudeEdit(RudeEditKind.ConstructorAdded, type.FullName, name));
-        else if (method.IsStaticConstructor) rude.Add(new RudeEdit(RudeEditKind.FieldAdded, type.FullName, name, "a static constructor was added"));
         else if (method.NotReloadableBecause != null)
             rude.Add(new RudeEdit(RudeEditKind.MethodAddedToUnsupportedType, type.FullName, name, method.NotReloadableBecause));
         else added.Add(method.Key);
     }
 
-    private static void CompareTypes(TypeShape before, TypeShape after, List<RudeEdit> rude, List<EditWarning> warnings)
+    private static void CompareTypes(TypeShape before, TypeShape after, List<RudeEdit> rude, List<EditWarning> warnings, List<AddedFieldChange> addedFields)
     {
         var name = after.FullName;
         if (before.Kind != after.Kind) { rude.Add(new RudeEdit(RudeEditKind.TypeKindChanged, name, null, $"{before.Kind} → {after.Kind}")); return; }
@@ -91,7 +101,12 @@ public static class ModuleDiff
         CompareEnumMembers(before, after, rude, warnings);
         foreach (var (field, type) in after.Fields)
         {
-            if (!before.Fields.TryGetValue(field, out var oldType)) rude.Add(new RudeEdit(RudeEditKind.FieldAdded, name, field));
+            if (!before.Fields.TryGetValue(field, out var oldType))
+            {
+                // Side storage is keyed by object identity: classes only, and no per-instantiation storage yet.
+                if (after.Kind == "class" && after.GenericArity == 0) addedFields.Add(new AddedFieldChange(name, field, type.StartsWith("static ", StringComparison.Ordinal)));
+                else rude.Add(new RudeEdit(RudeEditKind.FieldAdded, name, field, after.Kind == "struct" ? "a struct's layout is fixed while values of it exist" : "fields of generic types need per-instantiation storage"));
+            }
             else if (oldType != type) rude.Add(new RudeEdit(RudeEditKind.FieldTypeChanged, name, field, $"{oldType} → {type}"));
         }
     }

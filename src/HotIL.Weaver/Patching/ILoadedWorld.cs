@@ -17,6 +17,15 @@ public interface ILoadedWorld
     /// </summary>
     MethodDefinition? FindAddedMethod(MethodKey key);
 
+    /// <summary>Where a field that an earlier reload added to <paramref name="typeFullName"/> lives, or null.</summary>
+    AddedFieldHome? FindAddedField(string typeFullName, string name);
+
     /// <summary>The loaded callable of <paramref name="key"/> (forwarder), for tombstone signatures; null if unknown.</summary>
     MethodDefinition? FindMethod(MethodKey key);
 }
+
+/// <summary>
+/// Where an added field lives in the patch that added it: a static field for a static field; for an
+/// instance field, accessors <c>ref T Name(Owner)</c> and <c>void Name(Owner, T)</c> over side storage.
+/// </summary>
+public sealed record AddedFieldHome(FieldDefinition? Static, MethodDefinition? Reference, MethodDefinition? Store);

@@ -35,6 +35,12 @@ public sealed class Patch
     /// <summary>Forwarders of methods added to existing types, by key: later patches call these.</summary>
     public Dictionary<MethodKey, MethodDefinition> AddedMethods { get; } = [];
 
+    /// <summary>Fields this patch added to loaded classes, by declaring type full name and field name.</summary>
+    public Dictionary<(string Type, string Name), AddedFieldHome> AddedFields { get; } = [];
+
+    /// <summary>Warnings about how the patch applies (e.g. an initializer that could not be lifted).</summary>
+    public List<EditWarning> Warnings { get; } = [];
+
     /// <summary>User types this patch defines (added types), by full name.</summary>
     public Dictionary<string, TypeDefinition> DefinedTypes { get; } = [];
 

@@ -13,6 +13,9 @@ namespace HotIL.Weaver.Patching;
 /// </summary>
 public static class PatchBuilder
 {
+    /// <summary>Diagnostic ID of the warning for an added field whose initializer could not be lifted out.</summary>
+    public const string UnliftedInitializer = "HOTIL2003";
+
     /// <summary>Builds generation <paramref name="generation"/> from <paramref name="compiled"/>.</summary>
     /// <param name="compiled">The recompiled module (read with symbols); it is consumed.</param>
     /// <param name="changes">The change set; it must have no rude edits.</param>
@@ -27,7 +30,16 @@ public static class PatchBuilder
         var keys = KeysOfLoadedTypes(compiled, world);
         var changed = changes.Changed.ToHashSet();
         var added = keys.Where(k => changes.Added.Contains(k.Value)).ToDictionary(k => k.Value, k => k.Key);
-        var retargeter = new Retargeter(compiled, world, keys, added);
+        var fieldHomes = new Dictionary<(string, string), AddedFieldHome>();
+        var retargeter = new Retargeter(compiled, world, keys, added, fieldHomes);
+        var storage = new AddedFieldStorage(compiled, retargeter);
+        foreach (var fields in changes.AddedFields.GroupBy(f => f.TypeFullName))
+        {
+            var owner = compiled.GetType(fields.Key);
+            foreach (var (key, home) in storage.Create(owner, fields.ToList())) fieldHomes[key] = home;
+            retargeter.AddHolder(owner);
+        }
+        retargeter.Owned.UnionWith(storage.Members);
 
         foreach (var type in compiled.GetTypes().Where(t => IsNewUserType(t, retargeter)).ToList()) retargeter.Retain(type);
         var bodies = keys.Where(k => changed.Contains(k.Value) || added.ContainsKey(k.Value)).Select(k => k.Key).ToList();
@@ -36,10 +48,15 @@ public static class PatchBuilder
             retargeter.AddHolder(method.DeclaringType);
             retargeter.RetargetMethod(method);
         }
+        foreach (var method in storage.Bodies) retargeter.RetargetMethod(method);
         retargeter.Drain();
 
         var patch = new Patch(compiled, generation);
-        foreach (var holder in retargeter.Holders) MakeHolder(holder, retargeter, keys, changed, added);
+        foreach (var (key, home) in fieldHomes) patch.AddedFields[key] = home;
+        foreach (var field in storage.Unlifted)
+            patch.Warnings.Add(new EditWarning(UnliftedInitializer, field, null,
+                $"the initializer of added field {field} could not be run for objects that already exist; they read its default value"));
+        foreach (var holder in retargeter.Holders) MakeHolder(holder, retargeter, keys, changed, added, storage.Members);
         RemoveUnused(compiled, retargeter);
         ClearModuleType(compiled);
         KeepRuntimeAssemblyAttributes(compiled);
@@ -92,12 +109,12 @@ public static class PatchBuilder
 
     // A loaded type's stand-in: a static class with the same name, holding only new bodies.
     private static void MakeHolder(TypeDefinition type, Retargeter retargeter, IReadOnlyDictionary<MethodDefinition, MethodKey> keys,
-        HashSet<MethodKey> changed, Dictionary<MethodKey, MethodDefinition> added)
+        HashSet<MethodKey> changed, Dictionary<MethodKey, MethodDefinition> added, HashSet<IMemberDefinition> keep)
     {
         var receiver = retargeter.Type(type);
         type.BaseType = type.Module.TypeSystem.Object;
         type.Interfaces.Clear();
-        type.Fields.Clear();
+        foreach (var field in type.Fields.Where(f => !keep.Contains(f)).ToList()) type.Fields.Remove(field);
         type.Properties.Clear();
         type.Events.Clear();
         type.CustomAttributes.Clear();
@@ -108,6 +125,7 @@ public static class PatchBuilder
         foreach (var method in type.Methods.ToList())
         {
             var key = keys.GetValueOrDefault(method);
+            if (keep.Contains(method)) continue;
             if (changed.Contains(key)) MakeStatic(method, receiver, ImplNaming.ImplNameFor(method.Name), MethodAttributes.Assembly);
             else if (added.ContainsKey(key)) MakeStatic(method, receiver, method.Name, MethodAttributes.Public);
             else type.Methods.Remove(method);

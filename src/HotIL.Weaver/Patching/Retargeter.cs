@@ -9,7 +9,7 @@ namespace HotIL.Weaver.Patching;
 /// anything else the patch needs (new types, closures, state machines) is kept, found on demand.
 /// </summary>
 internal sealed class Retargeter(ModuleDefinition module, ILoadedWorld world, IReadOnlyDictionary<MethodDefinition, MethodKey> keys,
-    IReadOnlyDictionary<MethodKey, MethodDefinition> addedMethods)
+    IReadOnlyDictionary<MethodKey, MethodDefinition> addedMethods, IReadOnlyDictionary<(string, string), AddedFieldHome> addedFields)
 {
     private readonly Dictionary<string, TypeReference> _imported = [];
     private readonly Queue<TypeDefinition> _pending = new();
@@ -19,6 +19,9 @@ internal sealed class Retargeter(ModuleDefinition module, ILoadedWorld world, IR
 
     /// <summary>Loaded types that need a holder in the patch (for bodies, nested types or tombstones).</summary>
     public HashSet<TypeDefinition> Holders { get; } = [];
+
+    /// <summary>Members the patch builder made inside holders; references to them stay as they are.</summary>
+    public HashSet<IMemberDefinition> Owned { get; } = [];
 
     public bool IsMapped(TypeDefinition type) =>
         type.Module == module && type.Name != "<Module>" && !Eligibility.IsCompilerGenerated(type) && world.FindType(type.FullName) != null;
@@ -107,13 +110,18 @@ internal sealed class Retargeter(ModuleDefinition module, ILoadedWorld world, IR
         foreach (var v in method.Body.Variables) v.VariableType = Type(v.VariableType);
         foreach (var h in method.Body.ExceptionHandlers)
             if (h.CatchType != null) h.CatchType = Type(h.CatchType);
-        foreach (var instruction in method.Body.Instructions) RetargetOperand(instruction);
+        var inserts = new List<(Instruction After, Instruction Added)>();
+        foreach (var instruction in method.Body.Instructions) RetargetOperand(instruction, inserts);
+        var il = method.Body.GetILProcessor();
+        foreach (var (after, added) in inserts) il.InsertAfter(after, added);
     }
 
-    private void RetargetOperand(Instruction instruction)
+    private void RetargetOperand(Instruction instruction, List<(Instruction, Instruction)> inserts)
     {
         switch (instruction.Operand)
         {
+            case IMemberDefinition own when Owned.Contains(own): break;
+            case FieldReference f when AddedFieldHomeOf(f) is { } home: UseAddedField(instruction, f, home, inserts); break;
             case TypeReference t: instruction.Operand = Type(t); break;
             case MethodReference m:
                 if (BecomesStatic(m) && instruction.OpCode.Code is Code.Callvirt or Code.Call) instruction.OpCode = OpCodes.Call;
@@ -121,6 +129,40 @@ internal sealed class Retargeter(ModuleDefinition module, ILoadedWorld world, IR
                 break;
             case FieldReference f: instruction.Operand = Field(f); break;
             case CallSite c: instruction.Operand = CallSite(c); break;
+        }
+    }
+
+    private AddedFieldHome? AddedFieldHomeOf(FieldReference field) =>
+        field.DeclaringType.GetElementType() is TypeDefinition d && d.Module == module && IsMapped(d)
+            ? addedFields.GetValueOrDefault((d.FullName, field.Name)) ?? world.FindAddedField(d.FullName, field.Name)
+            : null;
+
+    // Loads and stores of an added field go to its home: the patch's static field, or the side-storage accessors.
+    private void UseAddedField(Instruction instruction, FieldReference field, AddedFieldHome home, List<(Instruction, Instruction)> inserts)
+    {
+        if (home.Static != null)
+        {
+            instruction.Operand = home.Static.Module == module ? home.Static : module.ImportReference(home.Static);
+            return;
+        }
+        MethodReference Import(MethodDefinition m) => m.Module == module ? m : module.ImportReference(m);
+        switch (instruction.OpCode.Code)
+        {
+            case Code.Ldfld:
+                instruction.OpCode = OpCodes.Call;
+                instruction.Operand = Import(home.Reference!);
+                inserts.Add((instruction, Instruction.Create(OpCodes.Ldobj, Type(field.FieldType))));
+                break;
+            case Code.Ldflda:
+                instruction.OpCode = OpCodes.Call;
+                instruction.Operand = Import(home.Reference!);
+                break;
+            case Code.Stfld:
+                instruction.OpCode = OpCodes.Call;
+                instruction.Operand = Import(home.Store!);
+                break;
+            default:
+                throw new NotSupportedException($"{instruction.OpCode} of added field {field.FullName}");
         }
     }
 
@@ -144,7 +186,8 @@ internal sealed class Retargeter(ModuleDefinition module, ILoadedWorld world, IR
     // Attribute blobs are left as compiled; only constructors defined in the module need a home.
     private void RetargetAttributes(ICustomAttributeProvider provider)
     {
-        foreach (var a in provider.CustomAttributes) a.Constructor = Method(a.Constructor);
+        foreach (var a in provider.CustomAttributes)
+            if (!(a.Constructor is MethodDefinition own && Owned.Contains(own))) a.Constructor = Method(a.Constructor);
         if (provider is MethodDefinition m)
         {
             foreach (var p in m.Parameters) RetargetAttributes(p);

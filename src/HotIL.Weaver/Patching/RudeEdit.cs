@@ -3,7 +3,7 @@ namespace HotIL.Weaver.Patching;
 /// <summary>Kinds of edit that cannot be applied in place. Each has one row in <see cref="RudeEdits"/>.</summary>
 public enum RudeEditKind
 {
-    /// <summary>An instance or static field was added to a type that is already loaded.</summary>
+    /// <summary>A field was added to a loaded struct or generic type (classes take added fields in side storage).</summary>
     FieldAdded,
     /// <summary>A field's type changed.</summary>
     FieldTypeChanged,
@@ -59,7 +59,7 @@ public static class RudeEdits
 
     private static readonly Dictionary<RudeEditKind, Row> Table = new()
     {
-        [RudeEditKind.FieldAdded] = new("HOTIL1001", "adding field {0} to a loaded type is not supported yet; restart to apply"),
+        [RudeEditKind.FieldAdded] = new("HOTIL1001", "adding field {0} to this type cannot be applied while the program runs; restart to apply"),
         [RudeEditKind.FieldTypeChanged] = new("HOTIL1002", "changing the type of field {0} cannot be applied to live objects; restart to apply"),
         [RudeEditKind.BaseTypeChanged] = new("HOTIL1003", "changing the base class of {0} cannot be applied to live objects; restart to apply"),
         [RudeEditKind.InterfacesChanged] = new("HOTIL1004", "changing the interfaces of {0} is not supported yet; restart to apply"),
