@@ -4,13 +4,23 @@ using Mono.Cecil.Cil;
 namespace HotIL.Weaver;
 
 /// <summary>A slot the weaver created: its index in the registry and the method it serves.</summary>
-public sealed record WovenSlot(int Index, MethodKey Key);
+/// <param name="Index">Index among the registry's plain slots, or among its generic holders.</param>
+/// <param name="Key">The method it serves.</param>
+/// <param name="IsGeneric">Whether it is a generic holder (one pointer per instantiation).</param>
+public sealed record WovenSlot(int Index, MethodKey Key, bool IsGeneric = false);
 
 /// <summary>A method the weaver left alone, and why.</summary>
 public sealed record SkippedMethod(MethodKey Key, string Reason);
 
 /// <summary>What weaving a module did.</summary>
-public sealed record WeaveResult(bool AlreadyWoven, IReadOnlyList<WovenSlot> Slots, IReadOnlyList<SkippedMethod> Skipped);
+/// <param name="AlreadyWoven">The module had been woven before; nothing changed.</param>
+/// <param name="Slots">Plain slots, by registry index (the manifest lists these).</param>
+/// <param name="Skipped">Methods left as they are.</param>
+public sealed record WeaveResult(bool AlreadyWoven, IReadOnlyList<WovenSlot> Slots, IReadOnlyList<SkippedMethod> Skipped)
+{
+    /// <summary>Generic slot holders (found at run time by their type name and key constant).</summary>
+    public IReadOnlyList<WovenSlot> GenericSlots { get; init; } = [];
+}
 
 /// <summary>
 /// Weaves a module in memory: every eligible method forwards through a slot of the module's
@@ -31,6 +41,7 @@ public static class AssemblyWeaver
 
         var registry = Registry.Create(module);
         var slots = new List<WovenSlot>();
+        var genericSlots = new List<WovenSlot>();
         var skipped = new List<SkippedMethod>();
         foreach (var method in module.GetTypes().SelectMany(t => t.Methods).ToList())
         {
@@ -41,29 +52,40 @@ public static class AssemblyWeaver
                     skipped.Add(new SkippedMethod(MethodKey.For(method), reason));
                 continue;
             }
-            var key = MethodKey.For(method);
-            slots.Add(new WovenSlot(WeaveMethod(registry, method, key.Value), key));
+            var slot = WeaveMethod(registry, method, MethodKey.For(method));
+            (slot.IsGeneric ? genericSlots : slots).Add(slot);
         }
 
         var initialize = registry.Complete(manifestPath == null ? null : il => EmitRegistration(module, registry, il, manifestPath));
         Registry.CallFromModuleInitializer(module, initialize);
         // The registry takes the address of private implementations, including those of private nested types.
         Patching.AccessChecks.IgnoreFor(module, [module.Assembly.Name.Name]);
-        return new WeaveResult(false, slots, skipped);
+        return new WeaveResult(false, slots, skipped) { GenericSlots = genericSlots };
     }
 
     /// <summary>
-    /// Splits <paramref name="method"/> into forwarder and implementation and gives it a slot
-    /// named <paramref name="slotName"/> in <paramref name="registry"/>.
+    /// Splits <paramref name="method"/> into forwarder and implementation and gives it a slot for
+    /// <paramref name="key"/> in <paramref name="registry"/>: a plain pointer, or for generic code a
+    /// holder with one pointer per instantiation.
     /// </summary>
-    /// <returns>The slot's index.</returns>
-    public static int WeaveMethod(Registry registry, MethodDefinition method, string slotName)
+    public static WovenSlot WeaveMethod(Registry registry, MethodDefinition method, MethodKey key)
     {
         var impl = MethodSplitter.MoveBodyToImpl(method);
-        var index = registry.Add(slotName, impl);
-        MethodSplitter.EmitForwarder(method, impl, registry.Field(index));
+        WovenSlot slot;
+        FieldReference field;
+        if (method.HasGenericParameters || method.DeclaringType.HasGenericParameters)
+        {
+            slot = new WovenSlot(registry.AddGeneric(key.Value, impl), key, IsGeneric: true);
+            field = registry.GenericSlotField(slot.Index, method.DeclaringType.GenericParameters.Concat(method.GenericParameters));
+        }
+        else
+        {
+            slot = new WovenSlot(registry.Add(key.Value, impl), key);
+            field = registry.Field(slot.Index);
+        }
+        MethodSplitter.EmitForwarder(method, impl, field);
         MarkForwarder(method);
-        return index;
+        return slot;
     }
 
     // Forwarders are plumbing: keep them out of stack traces and out of the debugger's way.

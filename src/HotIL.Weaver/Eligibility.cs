@@ -14,8 +14,6 @@ public static class Eligibility
     {
         if (!method.HasBody) return "it has no IL body";
         if (method.IsConstructor && method.IsStatic) return "static constructors run once and are never replaced";
-        if (method.HasGenericParameters) return "generic methods are not woven yet";
-        if (IsGenericContext(method.DeclaringType)) return "methods of generic types are not woven yet";
         if (method.CallingConvention == MethodCallingConvention.VarArg) return "varargs methods cannot be forwarded";
         if (method.DeclaringType.IsInterface) return "interface methods are not woven yet";
         if (IsCompilerGenerated(method.DeclaringType)) return "closures and state machines keep the code that created them";
@@ -37,13 +35,6 @@ public static class Eligibility
             if (t.CustomAttributes.Any(a => a.AttributeType.FullName == "System.Runtime.CompilerServices.CompilerGeneratedAttribute"))
                 return true;
         }
-        return false;
-    }
-
-    private static bool IsGenericContext(TypeDefinition type)
-    {
-        for (var t = type; t != null; t = t.DeclaringType)
-            if (t.HasGenericParameters) return true;
         return false;
     }
 

@@ -35,6 +35,9 @@ internal static class MethodSplitter
     }
 
     /// <summary>Replaces the body of <paramref name="method"/> with: load every argument, load the slot, <c>calli</c>.</summary>
+    /// <param name="method">The method to turn into a forwarder.</param>
+    /// <param name="impl">Its implementation.</param>
+    /// <param name="slot">The slot field; for generic code, the field of the holder instantiated over the forwarder's type parameters.</param>
     public static void EmitForwarder(MethodDefinition method, MethodDefinition impl, FieldReference slot)
     {
         var il = method.Body.GetILProcessor();
@@ -55,8 +58,20 @@ internal static class MethodSplitter
     }
 
     /// <summary>The type a static implementation receives as its explicit receiver.</summary>
-    public static TypeReference ReceiverType(TypeDefinition declaringType) =>
-        declaringType.IsValueType ? new ByReferenceType(declaringType) : declaringType;
+    public static TypeReference ReceiverType(TypeDefinition declaringType)
+    {
+        var self = SelfType(declaringType);
+        return declaringType.IsValueType ? new ByReferenceType(self) : self;
+    }
+
+    /// <summary>The type itself, instantiated over its own type parameters when it is generic.</summary>
+    public static TypeReference SelfType(TypeDefinition type)
+    {
+        if (!type.HasGenericParameters) return type;
+        var self = new GenericInstanceType(type);
+        foreach (var p in type.GenericParameters) self.GenericArguments.Add(p);
+        return self;
+    }
 
     private static MethodDefinition CreateImplShell(MethodDefinition method)
     {
@@ -65,6 +80,12 @@ internal static class MethodSplitter
         {
             ImplAttributes = method.ImplAttributes,
         };
+        foreach (var gp in method.GenericParameters)
+        {
+            var copy = new GenericParameter(gp.Name, impl) { Attributes = gp.Attributes };
+            foreach (var c in gp.Constraints) copy.Constraints.Add(new GenericParameterConstraint(c.ConstraintType));
+            impl.GenericParameters.Add(copy);
+        }
         if (method.HasThis)
             impl.Parameters.Add(new ParameterDefinition("this", ParameterAttributes.None, ReceiverType(method.DeclaringType)));
         foreach (var p in method.Parameters)

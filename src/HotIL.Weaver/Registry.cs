@@ -20,8 +20,18 @@ public sealed class Registry
     /// <summary>Name of the method that fills every slot.</summary>
     public const string InitializeName = "Initialize";
 
+    /// <summary>Name prefix of generic slot holders (<c>&lt;HotIL&gt;Generic0`2</c>...).</summary>
+    public const string GenericHolderPrefix = "<HotIL>Generic";
+
+    /// <summary>Name of a generic holder's per-instantiation pointer field.</summary>
+    public const string GenericPointerField = "Pointer";
+
+    /// <summary>Name of a generic holder's constant that names the method it serves.</summary>
+    public const string GenericKeyField = "Key";
+
     private readonly ModuleDefinition _module;
     private readonly List<(FieldDefinition Field, MethodReference Target)> _entries = [];
+    private readonly List<TypeDefinition> _genericHolders = [];
 
     private Registry(ModuleDefinition module, TypeDefinition type)
     {
@@ -53,6 +63,101 @@ public sealed class Registry
         Type.Fields.Add(field);
         _entries.Add((field, target));
         return _entries.Count - 1;
+    }
+
+    /// <summary>
+    /// Adds a generic slot: a holder class with one type parameter per type and method parameter of
+    /// <paramref name="impl"/>, whose static pointer (one per instantiation) its static constructor
+    /// asks the runtime for, so instantiations first used after a reload get the newest code.
+    /// </summary>
+    /// <returns>The holder's index.</returns>
+    public int AddGeneric(string key, MethodDefinition impl)
+    {
+        var typeArity = impl.DeclaringType.GenericParameters.Count;
+        var arity = typeArity + impl.GenericParameters.Count;
+        var holder = new TypeDefinition("", $"{GenericHolderPrefix}{_genericHolders.Count}`{arity}",
+            TypeAttributes.NotPublic | TypeAttributes.Abstract | TypeAttributes.Sealed | TypeAttributes.Class, _module.TypeSystem.Object);
+        for (var i = 0; i < arity; i++) holder.GenericParameters.Add(new GenericParameter("T" + i, holder));
+        CopyConstraints(impl, holder, typeArity);
+        holder.Fields.Add(new FieldDefinition(GenericPointerField, FieldAttributes.Assembly | FieldAttributes.Static, _module.TypeSystem.IntPtr));
+        holder.Fields.Add(new FieldDefinition(GenericKeyField, FieldAttributes.Public | FieldAttributes.Static | FieldAttributes.Literal | FieldAttributes.HasDefault,
+            _module.TypeSystem.String) { Constant = key });
+        _module.Types.Add(holder);
+        _genericHolders.Add(holder);
+        EmitGenericHolderInitializer(holder, impl, typeArity);
+        return _genericHolders.Count - 1;
+    }
+
+    /// <summary>The pointer field of generic holder <paramref name="index"/> instantiated over <paramref name="arguments"/>.</summary>
+    public FieldReference GenericSlotField(int index, IEnumerable<TypeReference> arguments)
+    {
+        var holder = _genericHolders[index];
+        return new FieldReference(GenericPointerField, _module.TypeSystem.IntPtr, Instantiate(holder, arguments));
+    }
+
+    /// <summary>The holder type of generic slot <paramref name="index"/>.</summary>
+    public TypeDefinition GenericHolder(int index) => _genericHolders[index];
+
+    // .cctor: Pointer = GenericSlots.Resolve(typeof(Holder<T...>), ldftn impl<T...>)
+    private void EmitGenericHolderInitializer(TypeDefinition holder, MethodDefinition impl, int typeArity)
+    {
+        var core = new CoreLibrary(_module);
+        var self = Instantiate(holder, holder.GenericParameters);
+        var cctor = new MethodDefinition(".cctor",
+            MethodAttributes.Private | MethodAttributes.Static | MethodAttributes.HideBySig | MethodAttributes.SpecialName | MethodAttributes.RTSpecialName,
+            _module.TypeSystem.Void);
+        holder.Methods.Add(cctor);
+        var slots = new TypeReference(RuntimeContract.Namespace, RuntimeContract.GenericSlotsType, _module, AssemblyWeaver.RuntimeAssembly(_module));
+        var resolve = core.Method(slots, "Resolve", _module.TypeSystem.IntPtr, hasThis: false, core.Type("System", "Type"), _module.TypeSystem.IntPtr);
+        var il = cctor.Body.GetILProcessor();
+        il.Emit(OpCodes.Ldtoken, self);
+        il.Emit(OpCodes.Call, core.GetTypeFromHandle());
+        il.Emit(OpCodes.Ldftn, InstantiatedImpl(impl, holder, typeArity));
+        il.Emit(OpCodes.Call, resolve);
+        il.Emit(OpCodes.Stsfld, new FieldReference(GenericPointerField, _module.TypeSystem.IntPtr, self));
+        il.Emit(OpCodes.Ret);
+    }
+
+    // The holder instantiates impl over its own parameters, so they must satisfy the same constraints.
+    private static void CopyConstraints(MethodDefinition impl, TypeDefinition holder, int typeArity)
+    {
+        var sources = impl.DeclaringType.GenericParameters.Concat(impl.GenericParameters).ToList();
+        for (var i = 0; i < sources.Count; i++)
+        {
+            holder.GenericParameters[i].Attributes = sources[i].Attributes & ~GenericParameterAttributes.VarianceMask;
+            foreach (var c in sources[i].Constraints)
+                holder.GenericParameters[i].Constraints.Add(new GenericParameterConstraint(ToHolder(c.ConstraintType, holder, typeArity)));
+        }
+    }
+
+    private static TypeReference ToHolder(TypeReference type, TypeDefinition holder, int typeArity) => type switch
+    {
+        GenericParameter { Type: GenericParameterType.Method } p => holder.GenericParameters[typeArity + p.Position],
+        GenericParameter p => holder.GenericParameters[p.Position],
+        GenericInstanceType git => Instantiate(git.ElementType, git.GenericArguments.Select(a => ToHolder(a, holder, typeArity))),
+        ArrayType a => new ArrayType(ToHolder(a.ElementType, holder, typeArity), a.Rank),
+        ByReferenceType r => new ByReferenceType(ToHolder(r.ElementType, holder, typeArity)),
+        _ => type,
+    };
+
+    // impl as seen from the holder: its declaring type over the holder's first parameters, its own over the rest.
+    private static MethodReference InstantiatedImpl(MethodDefinition impl, TypeDefinition holder, int typeArity)
+    {
+        TypeReference declaring = typeArity == 0 ? impl.DeclaringType : Instantiate(impl.DeclaringType, holder.GenericParameters.Take(typeArity));
+        var reference = new MethodReference(impl.Name, impl.ReturnType, declaring) { HasThis = false };
+        foreach (var gp in impl.GenericParameters) reference.GenericParameters.Add(new GenericParameter(gp.Name, reference));
+        foreach (var p in impl.Parameters) reference.Parameters.Add(new ParameterDefinition(p.ParameterType));
+        if (!impl.HasGenericParameters) return reference;
+        var instance = new GenericInstanceMethod(reference);
+        foreach (var gp in holder.GenericParameters.Skip(typeArity)) instance.GenericArguments.Add(gp);
+        return instance;
+    }
+
+    private static GenericInstanceType Instantiate(TypeReference type, IEnumerable<TypeReference> arguments)
+    {
+        var instance = new GenericInstanceType(type);
+        foreach (var a in arguments) instance.GenericArguments.Add(a);
+        return instance;
     }
 
     /// <summary>The field of slot <paramref name="index"/>, for <c>ldsfld</c> in forwarders.</summary>

@@ -206,7 +206,7 @@ public class EditMatrixTests
         ((IEnumerable<int>)p.Call("S.M", "F")!).Should().Equal(10, 20);
     }
 
-    [Theory(Skip = "not yet: generic methods are not woven yet"), MemberData(nameof(Configurations))]
+    [Theory, MemberData(nameof(Configurations))]
     public void E21_edit_a_generic_methods_body_used_with_int_and_string(bool optimize)
     {
         var p = Live("public static class M { public static string Show<T>(T v) => \"a:\" + v; public static string Use() => Show(1) + Show(\"s\"); }", optimize);
@@ -215,7 +215,7 @@ public class EditMatrixTests
         p.Call("S.M", "Use").Should().Be("b:1b:s");
     }
 
-    [Theory(Skip = "not yet: methods of generic types are not woven yet"), MemberData(nameof(Configurations))]
+    [Theory, MemberData(nameof(Configurations))]
     public void E22_edit_a_method_of_a_generic_class(bool optimize)
     {
         var p = Live("public class Box<T>(T v) { public string Show() => \"a:\" + v; } public static class M { public static string Use() => new Box<int>(1).Show() + new Box<string>(\"s\").Show(); }", optimize);

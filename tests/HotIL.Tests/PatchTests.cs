@@ -204,4 +204,53 @@ public class PatchTests
         program.CallOn(c, "Tag").Should().Be("t12");
         program.Generations.Single(g => g.Number == 2).PinnedBecause.Should().Contain("fields");
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Generic_code_reloads_for_every_instantiation_including_ones_first_used_after_the_reload(bool optimize)
+    {
+        const string source = """
+            using System;
+            namespace S;
+            public struct Cell<T> { public T Value; public void Set(T v) { Value = v; } }
+            public class Pair<TKey, TValue>(TKey key, TValue value)
+            {
+                public string Describe<TExtra>(TExtra extra) where TExtra : IComparable<TExtra> => $"v1 {key}={value} {extra.CompareTo(extra)}";
+            }
+            public static class M
+            {
+                public static string Show<T>(T v) => "v1:" + v;
+                public static string Early() => Show(1) + Show("s");
+                public static string Late() => Show(2.5) + Show(new Version(1, 2));
+                public static string Pairs() => new Pair<int, string>(1, "a").Describe(3) + "|" + new Pair<string, object>("k", 7).Describe("x");
+                public static int Cells() { var c = new Cell<int>(); c.Set(4); return c.Value; }
+            }
+            """;
+        var program = new LiveProgram(source, optimize);
+        program.Call("S.M", "Early").Should().Be("v1:1v1:s");
+        program.Call("S.M", "Pairs").Should().Be("v1 1=a 0|v1 k=7 0");
+        program.Call("S.M", "Cells").Should().Be(4);
+
+        var changes = program.Edit(source.Replace("\"v1:\" + v", "\"v2:\" + v").Replace("$\"v1 {key}", "$\"v2 {key}").Replace("Value = v;", "Value = v; Value = v;").Replace("c.Set(4)", "c.Set(5)"), optimize);
+
+        changes.Changed.Should().HaveCount(4);
+        program.Call("S.M", "Early").Should().Be("v2:1v2:s", "instantiations used before the reload were repointed");
+        program.Call("S.M", "Late").Should().Be("v2:2.5v2:1.2", "instantiations first used after the reload get the new body");
+        program.Call("S.M", "Pairs").Should().Be("v2 1=a 0|v2 k=7 0");
+        program.Call("S.M", "Cells").Should().Be(5);
+    }
+
+    [Fact]
+    public void Generic_method_added_by_a_reload_can_be_edited_again()
+    {
+        const string v2 = "namespace S; public static class M { public static string F() => Wrap(1) + Wrap(\"s\"); static string Wrap<T>(T v) => \"[\" + v + \"]\"; }";
+        var program = new LiveProgram("namespace S; public static class M { public static string F() => \"\"; }");
+        program.Edit(v2).Added.Should().ContainSingle();
+        program.Call("S.M", "F").Should().Be("[1][s]");
+
+        program.Edit(v2.Replace("\"[\" + v + \"]\"", "\"<\" + v + \">\"")).Changed.Should().ContainSingle();
+
+        program.Call("S.M", "F").Should().Be("<1><s>");
+    }
 }

@@ -31,7 +31,7 @@ internal sealed class GenerationTable(TimeSpan gracePeriod)
             : null;
         var generation = new Generation(patch.Generation, patch.AssemblyName, context, pinned);
         _generations.Add(generation);
-        foreach (var key in repointed.Concat(patch.OwnSlots.Keys)) PointAt(key, generation);
+        foreach (var key in repointed.Concat(patch.OwnSlots.Keys).Concat(patch.OwnGenericSlots.Keys)) PointAt(key, generation);
         foreach (var g in _generations)
             if (g.Slots == 0 && g.PinnedBecause == null && g.RetiredAt == null) g.RetiredAt = now;
         return generation;

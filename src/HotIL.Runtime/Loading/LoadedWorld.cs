@@ -20,12 +20,14 @@ internal sealed class LoadedWorld : ILoadedWorld
     private readonly Dictionary<MethodKey, (SlotAccessor Accessor, int Index)> _slots = [];
     private readonly Dictionary<string, Assembly> _assemblies = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, string), AddedFieldHome> _addedFields = [];
+    private readonly Dictionary<MethodKey, Type> _genericHolders = [];
 
     public LoadedWorld(Assembly original, ModuleDefinition wovenModule, Manifest manifest)
     {
         _assemblies[original.GetName().Name!] = original;
         var accessor = AccessorOf(original);
         for (var i = 0; i < manifest.Slots.Count; i++) _slots[new MethodKey(manifest.Slots[i])] = (accessor, i);
+        AddGenericHolders(original);
         foreach (var type in wovenModule.GetTypes().Where(IsUserType))
         {
             _types[type.FullName] = type;
@@ -70,6 +72,18 @@ internal sealed class LoadedWorld : ILoadedWorld
             _methods[key] = forwarder;
         }
         foreach (var (key, index) in patch.OwnSlots) _slots[key] = (accessor, index);
+        if (patch.OwnGenericSlots.Count > 0) AddGenericHolders(assembly);
+    }
+
+    /// <summary>The open holder type of generic slot <paramref name="key"/>.</summary>
+    public Type GenericHolderOf(MethodKey key) =>
+        _genericHolders.TryGetValue(key, out var holder) ? holder : throw new InvalidOperationException($"no generic slot for {key}");
+
+    // Holders name their method in a constant, so the manifest only has to list plain slots.
+    private void AddGenericHolders(Assembly assembly)
+    {
+        foreach (var type in assembly.GetTypes().Where(t => t.Name.StartsWith(Registry.GenericHolderPrefix, StringComparison.Ordinal)))
+            _genericHolders[new MethodKey((string)type.GetField(Registry.GenericKeyField)!.GetRawConstantValue()!)] = type;
     }
 
     /// <summary>The slot accessor of a woven assembly's registry.</summary>

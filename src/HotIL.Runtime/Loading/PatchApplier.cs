@@ -30,8 +30,12 @@ internal static class PatchApplier
         var writes = patch.Changed.Concat(patch.Tombstones.Where(t => world.HasSlot(t.Key)))
             .Select(e => (e.Key, Slot: world.SlotOf(e.Key), Target: Volatile.Read(ref accessor(e.Value))))
             .ToList();
-        foreach (var (_, (slots, index), target) in writes) Volatile.Write(ref slots(index), target);
+        var genericWrites = patch.ChangedGeneric
+            .Select(e => (e.Key, Holder: world.GenericHolderOf(e.Key), Body: (MethodInfo)assembly.ManifestModule.ResolveMethod(e.Value.MetadataToken.ToInt32())!))
+            .ToList();
         world.Add(patch, assembly, accessor);
-        return (context, writes.Select(w => w.Key).ToArray());
+        foreach (var (_, (slots, index), target) in writes) Volatile.Write(ref slots(index), target);
+        foreach (var (_, holder, body) in genericWrites) GenericSlots.Repoint(holder, body);
+        return (context, writes.Select(w => w.Key).Concat(genericWrites.Select(w => w.Key)).ToArray());
     }
 }

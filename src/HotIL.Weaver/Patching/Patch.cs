@@ -32,6 +32,14 @@ public sealed class Patch
     /// <summary>Slots this patch owns (added methods, methods of added types): key → patch registry index.</summary>
     public Dictionary<MethodKey, int> OwnSlots { get; } = [];
 
+    /// <summary>Generic slot holders this patch owns: key → holder index in the patch registry.</summary>
+    public Dictionary<MethodKey, int> OwnGenericSlots { get; } = [];
+
+    /// <summary>Changed generic bodies: key → the open implementation the runtime instantiates for each holder.</summary>
+    public Dictionary<MethodKey, MethodDefinition> ChangedGeneric { get; } = [];
+
+    internal void OwnSlot(WovenSlot slot) => (slot.IsGeneric ? OwnGenericSlots : OwnSlots)[slot.Key] = slot.Index;
+
     /// <summary>Forwarders of methods added to existing types, by key: later patches call these.</summary>
     public Dictionary<MethodKey, MethodDefinition> AddedMethods { get; } = [];
 

@@ -16,6 +16,11 @@ public static class PatchBuilder
     /// <summary>Diagnostic ID of the warning for an added field whose initializer could not be lifted out.</summary>
     public const string UnliftedInitializer = "HOTIL2003";
 
+    /// <summary>Diagnostic ID of the warning for a removed generic method, which keeps its last body.</summary>
+    public const string RemovedGenericKept = "HOTIL2004";
+
+    private static bool IsGeneric(MethodDefinition? method) => method != null && (method.HasGenericParameters || method.DeclaringType.HasGenericParameters);
+
     /// <summary>Builds generation <paramref name="generation"/> from <paramref name="compiled"/>.</summary>
     /// <param name="compiled">The recompiled module (read with symbols); it is consumed.</param>
     /// <param name="changes">The change set; it must have no rude edits.</param>
@@ -64,22 +69,27 @@ public static class PatchBuilder
         var registry = Registry.Create(compiled);
         foreach (var (key, method) in added)
         {
-            patch.OwnSlots[key] = AssemblyWeaver.WeaveMethod(registry, method, key.Value);
+            patch.OwnSlot(AssemblyWeaver.WeaveMethod(registry, method, key));
             patch.AddedMethods[key] = method;
         }
         foreach (var type in retargeter.Retained.Where(t => !Eligibility.IsCompilerGenerated(t)))
         {
             patch.DefinedTypes[type.FullName] = type;
             foreach (var method in type.Methods.Where(m => Eligibility.WhyNot(m) == null).ToList())
-            {
-                var key = MethodKey.For(method);
-                patch.OwnSlots[key] = AssemblyWeaver.WeaveMethod(registry, method, key.Value);
-            }
+                patch.OwnSlot(AssemblyWeaver.WeaveMethod(registry, method, MethodKey.For(method)));
         }
         foreach (var method in bodies.Where(m => changed.Contains(keys[m])))
-            patch.Changed[keys[method]] = registry.Add("changed " + keys[method].Value, method);
+        {
+            // An open generic body has no single address: the runtime instantiates it per holder.
+            if (method.HasGenericParameters || method.DeclaringType.HasGenericParameters) patch.ChangedGeneric[keys[method]] = method;
+            else patch.Changed[keys[method]] = registry.Add("changed " + keys[method].Value, method);
+        }
         foreach (var key in changes.Removed)
-            patch.Tombstones[key] = registry.Add("removed " + key.Value, Tombstone.Emit(compiled, world, key, generation));
+        {
+            if (IsGeneric(world.FindMethod(key))) patch.Warnings.Add(new EditWarning(RemovedGenericKept, key.DeclaringTypeFullName, key.Value,
+                $"{key.DisplayName} was removed; old code that still calls it keeps running its last body (generic methods get no tombstone yet)"));
+            else patch.Tombstones[key] = registry.Add("removed " + key.Value, Tombstone.Emit(compiled, world, key, generation));
+        }
 
         Registry.CallFromModuleInitializer(compiled, registry.Complete());
         AccessChecks.IgnoreFor(compiled, compiled.AssemblyReferences.Select(r => r.Name).Append(compiled.Assembly.Name.Name));
@@ -111,7 +121,7 @@ public static class PatchBuilder
     private static void MakeHolder(TypeDefinition type, Retargeter retargeter, IReadOnlyDictionary<MethodDefinition, MethodKey> keys,
         HashSet<MethodKey> changed, Dictionary<MethodKey, MethodDefinition> added, HashSet<IMemberDefinition> keep)
     {
-        var receiver = retargeter.Type(type);
+        var receiver = retargeter.Type(MethodSplitter.SelfType(type));
         type.BaseType = type.Module.TypeSystem.Object;
         type.Interfaces.Clear();
         foreach (var field in type.Fields.Where(f => !keep.Contains(f)).ToList()) type.Fields.Remove(field);
