@@ -6,11 +6,17 @@ namespace HotIL.EndToEnd.Tests.Support;
 /// </summary>
 internal sealed class ScratchProject : IDisposable
 {
-    private ScratchProject(string directory, string name)
+    private readonly string _root;
+
+    private ScratchProject(string directory, string name, string? root = null)
     {
         Directory = directory;
         Name = name;
+        _root = root ?? directory;
     }
+
+    /// <summary>Path of <paramref name="file"/> relative to the copied app's root (for multi-project apps).</summary>
+    public string InRoot(string file) => Path.Combine(_root, file);
 
     public string Directory { get; }
 
@@ -39,6 +45,25 @@ internal sealed class ScratchProject : IDisposable
         return new ScratchProject(directory, app);
     }
 
+    /// <summary>
+    /// Copies the multi-project app <c>Apps/&lt;app&gt;</c> (its own project files, importing HotIL from
+    /// this repository) and builds <paramref name="startProject"/> from it.
+    /// </summary>
+    public static ScratchProject CreateSolution(string app, string startProject)
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"hotil-e2e-{app}-{Guid.NewGuid():N}"[..40]);
+        var source = Path.Combine(AppContext.BaseDirectory, "Apps", app);
+        foreach (var file in System.IO.Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(root, Path.GetRelativePath(source, file));
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        File.WriteAllText(Path.Combine(root, "Directory.Build.props"),
+            $"<Project><PropertyGroup><HotILRepoRoot>{Dotnet.RepositoryRoot}/</HotILRepoRoot><TreatWarningsAsErrors>true</TreatWarningsAsErrors></PropertyGroup></Project>");
+        return new ScratchProject(Path.Combine(root, startProject), startProject, root);
+    }
+
     public string OutputDirectory(string configuration) => Path.Combine(Directory, "bin", configuration, "net10.0");
 
     public string OutputAssembly(string configuration) => Path.Combine(OutputDirectory(configuration), Name + ".dll");
@@ -57,7 +82,7 @@ internal sealed class ScratchProject : IDisposable
     /// <summary>Rewrites a source file, replacing <paramref name="oldText"/> (which must be present) by <paramref name="newText"/>.</summary>
     public void Edit(string file, string oldText, string newText)
     {
-        var path = PathOf(file);
+        var path = Path.IsPathRooted(file) ? file : PathOf(file);
         var text = File.ReadAllText(path);
         text.Should().Contain(oldText);
         File.WriteAllText(path, text.Replace(oldText, newText));
@@ -65,7 +90,7 @@ internal sealed class ScratchProject : IDisposable
 
     public void Dispose()
     {
-        try { System.IO.Directory.Delete(Directory, recursive: true); }
+        try { System.IO.Directory.Delete(_root, recursive: true); }
         catch (IOException) { }
     }
 }

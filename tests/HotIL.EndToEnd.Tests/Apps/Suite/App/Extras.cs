@@ -1,0 +1,6 @@
+namespace App;
+
+public static class Extras
+{
+    public static string Describe() => "none";
+}
