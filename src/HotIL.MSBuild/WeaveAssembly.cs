@@ -46,10 +46,7 @@ public sealed class WeaveAssembly : Task
             foreach (var (id, message) in outcome.Warnings)
                 Log.LogWarning(null, id, null, AssemblyPath, 0, 0, 0, 0, message);
             WovenMethodCount = outcome.Result.Slots.Count;
-            Log.LogMessage(MessageImportance.Normal,
-                outcome.Result.AlreadyWoven
-                    ? $"HotIL: {Path.GetFileName(AssemblyPath)} is already woven"
-                    : $"HotIL: wove {WovenMethodCount} methods of {Path.GetFileName(AssemblyPath)} in {clock.ElapsedMilliseconds} ms ({outcome.Result.Skipped.Count} left as they are)");
+            ReportOutcome(outcome.Result, clock.ElapsedMilliseconds);
             return true;
         }
         catch (WeaveException e)
@@ -59,6 +56,23 @@ public sealed class WeaveAssembly : Task
             return false;
         }
     }
+
+    private void ReportOutcome(WeaveResult result, long milliseconds)
+    {
+        var name = Path.GetFileName(AssemblyPath);
+        if (result.AlreadyWoven)
+        {
+            Message(MessageImportance.Normal, BuildMessages.AlreadyWoven, $"{name} is already woven");
+            return;
+        }
+        Message(MessageImportance.Normal, BuildMessages.Woven,
+            $"wove {WovenMethodCount} methods of {name} in {milliseconds} ms ({result.Skipped.Count} left as they are)");
+        foreach (var skipped in result.Skipped)
+            Message(MessageImportance.Low, BuildMessages.MethodNotWoven, $"{skipped.Key.DisplayName} is not woven: {skipped.Reason}");
+    }
+
+    private void Message(MessageImportance importance, string id, string text) =>
+        Log.LogMessage(null, id, null, AssemblyPath, 0, 0, 0, 0, importance, text);
 
     private Manifest ManifestFor(WeaveResult result) => new()
     {

@@ -23,7 +23,7 @@ public static class Eligibility
         if (IsDelegate(method.DeclaringType)) return "delegate members are implemented by the runtime";
         if (method.Body.Instructions.Any(i => i.OpCode.Code is Code.Jmp or Code.Arglist))
             return "its body uses jmp or arglist, which depend on its own frame";
-        return null;
+        return WhyExcluded(method);
     }
 
     /// <summary>Whether <paramref name="type"/> or an enclosing type was made by the compiler.</summary>
@@ -36,6 +36,40 @@ public static class Eligibility
                 return true;
         }
         return false;
+    }
+
+    /// <summary>Assembly metadata key (from MSBuild items <c>HotILExclude</c>) naming a namespace, type or method to leave unwoven.</summary>
+    public const string ExcludeKey = "HotIL.Exclude";
+
+    /// <summary>Assembly metadata key (from MSBuild items <c>HotILInclude</c>): when present, only what they name is woven.</summary>
+    public const string IncludeKey = "HotIL.Include";
+
+    // The build writes the user's choices as [assembly: AssemblyMetadata(key, name)]; the runtime's
+    // recompile carries the same attributes, so a reload judges a method exactly as the weaver did.
+    private static string? WhyExcluded(MethodDefinition method)
+    {
+        var attributes = method.Module.Assembly?.CustomAttributes;
+        if (attributes == null || attributes.Count == 0) return null;
+        var subjects = SubjectNames(method).ToArray();
+        bool Names(string name) => subjects.Any(s => s == name || s.StartsWith(name + ".", StringComparison.Ordinal));
+        if (MetadataValues(attributes, ExcludeKey).FirstOrDefault(Names) is { } excluded) return $"excluded by HotILExclude '{excluded}'";
+        var included = MetadataValues(attributes, IncludeKey).ToArray();
+        return included.Length > 0 && !included.Any(Names) ? "not named by any HotILInclude item" : null;
+    }
+
+    private static IEnumerable<string> MetadataValues(IEnumerable<CustomAttribute> attributes, string key) => attributes
+        .Where(a => a.AttributeType.FullName == "System.Reflection.AssemblyMetadataAttribute" && a.ConstructorArguments.Count == 2
+                    && a.ConstructorArguments[0].Value as string == key)
+        .Select(a => a.ConstructorArguments[1].Value as string)
+        .OfType<string>()
+        .Where(name => name.Length > 0);
+
+    // Type.Method, and Type.Property for accessors, with nested types joined by '.'.
+    private static IEnumerable<string> SubjectNames(MethodDefinition method)
+    {
+        var type = method.DeclaringType.FullName.Replace('/', '.');
+        yield return type + "." + method.Name;
+        if (method.IsSpecialName && method.Name.IndexOf('_') is > 0 and var split) yield return type + "." + method.Name[(split + 1)..];
     }
 
     private static bool IsDelegate(TypeDefinition type) =>
