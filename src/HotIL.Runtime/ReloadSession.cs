@@ -137,6 +137,7 @@ internal sealed class ReloadSession
             AddedMethods = changes.Added.Select(k => k.DisplayName).ToArray(),
             RemovedMethods = changes.Removed.Select(k => k.DisplayName).ToArray(),
             AddedTypes = changes.AddedTypes.Select(t => t.Replace('/', '.')).ToArray(),
+            UpdatedTypes = ChangedTypes.Resolve(changes, _world.Assemblies.Values),
             Diagnostics = warnings,
         };
     }
@@ -144,8 +145,8 @@ internal sealed class ReloadSession
     private void Apply(Patch patch)
     {
         var programContext = AssemblyLoadContext.GetLoadContext(_original) ?? AssemblyLoadContext.Default;
-        var (context, repointed) = PatchApplier.Apply(patch, _world, programContext);
-        _lifetime.Applied(patch, context, repointed, DateTime.UtcNow);
+        var (context, repointed, bodyCopies) = PatchApplier.Apply(patch, _world, programContext);
+        _lifetime.Applied(patch, context, repointed, bodyCopies, DateTime.UtcNow);
         SweepLocked();
     }
 

@@ -30,7 +30,7 @@ public sealed class Registry
     public const string GenericKeyField = "Key";
 
     private readonly ModuleDefinition _module;
-    private readonly List<(FieldDefinition Field, MethodReference Target)> _entries = [];
+    private readonly List<(FieldDefinition Field, MethodReference? Target)> _entries = [];
     private readonly List<TypeDefinition> _genericHolders = [];
 
     private Registry(ModuleDefinition module, TypeDefinition type)
@@ -53,6 +53,16 @@ public sealed class Registry
             module.TypeSystem.Object);
         module.Types.Add(type);
         return new Registry(module, type);
+    }
+
+    /// <summary>Adds a slot that the runtime fills (it starts at zero).</summary>
+    /// <returns>The slot's index.</returns>
+    public int AddUnfilled(string name)
+    {
+        var field = new FieldDefinition(name, FieldAttributes.Assembly | FieldAttributes.Static, _module.TypeSystem.IntPtr);
+        Type.Fields.Add(field);
+        _entries.Add((field, null));
+        return _entries.Count - 1;
     }
 
     /// <summary>Adds a slot named <paramref name="name"/> that starts out pointing at <paramref name="target"/>.</summary>
@@ -174,9 +184,9 @@ public sealed class Registry
             MethodAttributes.Assembly | MethodAttributes.Static | MethodAttributes.HideBySig, _module.TypeSystem.Void);
         Type.Methods.Add(initialize);
         var il = initialize.Body.GetILProcessor();
-        foreach (var (field, target) in _entries)
+        foreach (var (field, target) in _entries.Where(e => e.Target != null))
         {
-            il.Emit(OpCodes.Ldftn, target);
+            il.Emit(OpCodes.Ldftn, target!);
             il.Emit(OpCodes.Stsfld, field);
         }
         afterInitialize?.Invoke(il);

@@ -253,4 +253,40 @@ public class PatchTests
 
         program.Call("S.M", "F").Should().Be("<1><s>");
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Added_overrides_dispatch_on_live_objects_across_later_edits_of_the_base_the_override_and_a_sibling(bool optimize)
+    {
+        const string v1 = """
+            namespace S;
+            public class Animal { public virtual string Sound() => "..."; }
+            public class Dog : Animal { }
+            public class Puppy : Dog { }
+            public class Cat : Animal { }
+            public static class Zoo { public static string Hear(Animal a) => a.Sound(); public static string HearDog(Dog d) => d.Sound(); }
+            """;
+        var program = new LiveProgram(v1, optimize);
+        var (animal, dog, puppy, cat) = (program.New("S.Animal"), program.New("S.Dog"), program.New("S.Puppy"), program.New("S.Cat"));
+        string Hear(object a) => (string)program.Call("S.Zoo", "Hear", a)!;
+
+        var v2 = v1.Replace("public class Dog : Animal { }", "public class Dog : Animal { public override string Sound() => \"woof \" + base.Sound(); }");
+        program.Edit(v2, optimize).AddedOverrides.Should().ContainSingle();
+        (Hear(dog), Hear(puppy), Hear(animal), Hear(cat)).Should().Be(("woof ...", "woof ...", "...", "..."));
+        program.Call("S.Zoo", "HearDog", puppy).Should().Be("woof ...", "a virtual call typed as Dog still dispatches on the runtime type");
+
+        var v3 = v2.Replace("public virtual string Sound() => \"...\";", "public virtual string Sound() => \"(silence)\";");
+        program.Edit(v3, optimize).Changed.Should().ContainSingle();
+        (Hear(dog), Hear(animal)).Should().Be(("woof (silence)", "(silence)"), "the base body changed behind the dispatcher");
+
+        var v4 = v3.Replace("public class Cat : Animal { }", "public class Cat : Animal { public override string Sound() => \"meow\"; }")
+            .Replace("\"woof \" + base.Sound()", "\"WOOF\"");
+        program.Edit(v4, optimize);
+        (Hear(dog), Hear(puppy), Hear(cat), Hear(animal)).Should().Be(("WOOF", "WOOF", "meow", "(silence)"));
+
+        var v5 = v4.Replace("public class Puppy : Dog { }", "public class Puppy : Dog { public override string Sound() => \"yip, \" + base.Sound(); }");
+        program.Edit(v5, optimize);
+        (Hear(puppy), Hear(dog)).Should().Be(("yip, WOOF", "WOOF"), "the most derived override wins and its base call reaches the added override");
+    }
 }

@@ -23,11 +23,19 @@ internal sealed class GenerationTable(TimeSpan gracePeriod)
     public int CollectedCount { get; private set; }
 
     /// <summary>Records a generation whose slot writes have just been made.</summary>
-    public Generation Applied(Patch patch, GenerationLoadContext context, IEnumerable<MethodKey> repointed, DateTime now)
+    /// <param name="patch">The applied patch.</param>
+    /// <param name="context">Its load context.</param>
+    /// <param name="repointed">Slots written to point into the patch.</param>
+    /// <param name="bodyCopies">Dispatched methods whose new body slot took over the slot's previous target.</param>
+    /// <param name="now">The time of the apply.</param>
+    public Generation Applied(Patch patch, GenerationLoadContext context, IEnumerable<MethodKey> repointed, IEnumerable<MethodKey> bodyCopies, DateTime now)
     {
+        foreach (var root in bodyCopies)
+            if (_slotTargets.TryGetValue(root, out var previous)) PointAt(PatchApplier.BodyKey(root), previous);
         var pinned = patch.DefinedTypes.Count > 0 ? "it defines types"
             : patch.AddedMethods.Count > 0 ? "it defines methods added to existing types"
             : patch.AddedFields.Count > 0 ? "it stores fields added to existing types"
+            : patch.Dispatch.Count > 0 ? "it dispatches overrides added to existing types"
             : null;
         var generation = new Generation(patch.Generation, patch.AssemblyName, context, pinned);
         _generations.Add(generation);

@@ -21,6 +21,9 @@ internal sealed class LoadedWorld : ILoadedWorld
     private readonly Dictionary<string, Assembly> _assemblies = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, string), AddedFieldHome> _addedFields = [];
     private readonly Dictionary<MethodKey, Type> _genericHolders = [];
+    private readonly Dictionary<MethodKey, DispatchHome> _dispatch = [];
+    private readonly Dictionary<MethodKey, (SlotAccessor Accessor, int Index)> _bodySlots = [];
+    private readonly Dictionary<MethodKey, MethodKey> _overrideRoots = [];
 
     public LoadedWorld(Assembly original, ModuleDefinition wovenModule, Manifest manifest)
     {
@@ -47,6 +50,13 @@ internal sealed class LoadedWorld : ILoadedWorld
 
     public AddedFieldHome? FindAddedField(string typeFullName, string name) => _addedFields.GetValueOrDefault((typeFullName, name));
 
+    public DispatchHome? FindDispatch(MethodKey root) => _dispatch.GetValueOrDefault(root);
+
+    public MethodKey? FindOverrideRoot(MethodKey added) => _overrideRoots.TryGetValue(added, out var root) ? root : null;
+
+    /// <summary>Where a dispatched method's own body is called from, or null when it is not dispatched.</summary>
+    public (SlotAccessor Accessor, int Index)? BodySlotOf(MethodKey root) => _bodySlots.TryGetValue(root, out var slot) ? slot : null;
+
     /// <summary>Whether <paramref name="key"/> has a slot anywhere.</summary>
     public bool HasSlot(MethodKey key) => _slots.ContainsKey(key);
 
@@ -58,7 +68,14 @@ internal sealed class LoadedWorld : ILoadedWorld
     public void Add(Patch patch, Assembly assembly, SlotAccessor accessor)
     {
         // Later patches can refer only to what this one defines; a patch of bodies alone stays unreferenced, so it can be collected.
-        if (patch.DefinedTypes.Count > 0 || patch.AddedMethods.Count > 0 || patch.AddedFields.Count > 0) _assemblies[patch.AssemblyName] = assembly;
+        if (patch.DefinedTypes.Count > 0 || patch.AddedMethods.Count > 0 || patch.AddedFields.Count > 0 || patch.Dispatch.Count > 0)
+            _assemblies[patch.AssemblyName] = assembly;
+        foreach (var (root, dispatch) in patch.Dispatch)
+        {
+            _dispatch[root] = dispatch.Home;
+            if (dispatch.NewBodySlot is { } body) _bodySlots[root] = (accessor, body);
+            foreach (var o in dispatch.Home.Overrides) _overrideRoots[o.Override] = root;
+        }
         foreach (var (key, home) in patch.AddedFields) _addedFields[key] = home;
         foreach (var (name, type) in patch.DefinedTypes)
         {

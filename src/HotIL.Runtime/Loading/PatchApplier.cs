@@ -15,8 +15,8 @@ namespace HotIL.Loading;
 internal static class PatchApplier
 {
     /// <returns>The context the patch was loaded into (it must stay referenced while any slot points into
-    /// it) and the existing slots that now point into the patch.</returns>
-    public static (GenerationLoadContext Context, IReadOnlyList<MethodKey> Repointed) Apply(Patch patch, LoadedWorld world, AssemblyLoadContext programContext)
+    /// it), the slots that now point into the patch, and the methods whose body slot took over their old target.</returns>
+    public static (GenerationLoadContext Context, IReadOnlyList<MethodKey> Repointed, IReadOnlyList<MethodKey> BodyCopies) Apply(Patch patch, LoadedWorld world, AssemblyLoadContext programContext)
     {
         var (image, pdb) = patch.Write();
         // Only what the patch refers to: a wider table would keep unrelated generations alive.
@@ -27,15 +27,51 @@ internal static class PatchApplier
         RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
         var accessor = LoadedWorld.AccessorOf(assembly);
 
-        var writes = patch.Changed.Concat(patch.Tombstones.Where(t => world.HasSlot(t.Key)))
-            .Select(e => (e.Key, Slot: world.SlotOf(e.Key), Target: Volatile.Read(ref accessor(e.Value))))
-            .ToList();
+        // Everything that can fail is looked up before the first write.
+        var bodyCopies = patch.Dispatch.Where(d => d.Value.NewBodySlot != null).Select(d => d.Key).ToList();
+        foreach (var key in patch.Changed.Keys.Concat(patch.Tombstones.Keys).Concat(patch.Dispatch.Keys))
+            if (!world.HasSlot(key) && !patch.OwnSlots.ContainsKey(key) && !patch.Tombstones.ContainsKey(key))
+                throw new InvalidOperationException($"no slot for {key}");
         var genericWrites = patch.ChangedGeneric
             .Select(e => (e.Key, Holder: world.GenericHolderOf(e.Key), Body: (MethodInfo)assembly.ManifestModule.ResolveMethod(e.Value.MetadataToken.ToInt32())!))
             .ToList();
         world.Add(patch, assembly, accessor);
-        foreach (var (_, (slots, index), target) in writes) Volatile.Write(ref slots(index), target);
-        foreach (var (_, holder, body) in genericWrites) GenericSlots.Repoint(holder, body);
-        return (context, writes.Select(w => w.Key).Concat(genericWrites.Select(w => w.Key)).ToArray());
+
+        // A new body slot takes over what the method's slot runs now, before the dispatcher replaces it.
+        foreach (var root in bodyCopies)
+        {
+            var (slots, index) = world.SlotOf(root);
+            var (bodies, body) = world.BodySlotOf(root)!.Value;
+            Volatile.Write(ref bodies(body), Volatile.Read(ref slots(index)));
+        }
+        var repointed = new List<MethodKey>();
+        foreach (var (key, index) in patch.Changed)
+        {
+            var dispatched = world.BodySlotOf(key);
+            var (slots, slot) = dispatched ?? world.SlotOf(key);
+            Volatile.Write(ref slots(slot), Volatile.Read(ref accessor(index)));
+            repointed.Add(dispatched == null ? key : BodyKey(key));
+        }
+        foreach (var (root, dispatch) in patch.Dispatch)
+        {
+            var (slots, slot) = world.SlotOf(root);
+            Volatile.Write(ref slots(slot), Volatile.Read(ref accessor(dispatch.Dispatcher)));
+            repointed.Add(root);
+        }
+        foreach (var (key, index) in patch.Tombstones.Where(t => world.HasSlot(t.Key)))
+        {
+            var (slots, slot) = world.SlotOf(key);
+            Volatile.Write(ref slots(slot), Volatile.Read(ref accessor(index)));
+            repointed.Add(key);
+        }
+        foreach (var (key, holder, body) in genericWrites)
+        {
+            GenericSlots.Repoint(holder, body);
+            repointed.Add(key);
+        }
+        return (context, repointed, bodyCopies);
     }
+
+    /// <summary>The bookkeeping key of a dispatched method's body slot.</summary>
+    public static MethodKey BodyKey(MethodKey root) => new(root.Value + " #body");
 }

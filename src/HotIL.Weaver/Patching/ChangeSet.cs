@@ -21,6 +21,9 @@ public sealed record ChangeSet(
     /// <summary>Fields added to loaded classes.</summary>
     public IReadOnlyList<AddedFieldChange> AddedFields { get; init; } = [];
 
+    /// <summary>Overrides added to loaded classes (also in <see cref="Added"/>), each with the base method it overrides.</summary>
+    public IReadOnlyList<(MethodKey Override, MethodKey Root)> AddedOverrides { get; init; } = [];
+
     /// <summary>Whether there is nothing to apply.</summary>
     public bool IsEmpty => Changed.Count == 0 && Added.Count == 0 && Removed.Count == 0 && AddedTypes.Count == 0 && AddedFields.Count == 0;
 
@@ -47,6 +50,7 @@ public static class ModuleDiff
         var removed = new List<MethodKey>();
         var addedTypes = after.Types.Keys.Where(t => !before.Types.ContainsKey(t)).Order(StringComparer.Ordinal).ToList();
         var addedFields = new List<AddedFieldChange>();
+        var addedOverrides = new List<(MethodKey, MethodKey)>();
 
         foreach (var (name, shape) in after.Types)
             if (before.Types.TryGetValue(name, out var old)) CompareTypes(old, shape, rude, warnings, addedFields);
@@ -57,7 +61,7 @@ public static class ModuleDiff
             var exists = before.Methods.TryGetValue(key, out var old);
             if (exists && old!.Fingerprint == method.Fingerprint) continue;
             if (method.IsStaticConstructor) warnings.Add(StaticConstructorWarning(key, addedFields));
-            else if (!exists) ClassifyAdded(method, after.Types[key.DeclaringTypeFullName], added, rude);
+            else if (!exists) ClassifyAdded(method, after.Types[key.DeclaringTypeFullName], added, addedOverrides, rude);
             else if (method.NotReloadableBecause != null)
                 rude.Add(new RudeEdit(RudeEditKind.MethodNotReloadable, key.DeclaringTypeFullName, NameOf(key), method.NotReloadableBecause));
             else changed.Add(key);
@@ -70,7 +74,7 @@ public static class ModuleDiff
                 rude.Add(new RudeEdit(RudeEditKind.VirtualMethodRemoved, key.DeclaringTypeFullName, NameOf(key)));
             else removed.Add(key);
         }
-        return new ChangeSet(changed, added, removed, addedTypes, rude, warnings) { AddedFields = addedFields };
+        return new ChangeSet(changed, added, removed, addedTypes, rude, warnings) { AddedFields = addedFields, AddedOverrides = addedOverrides };
     }
 
     private static EditWarning StaticConstructorWarning(MethodKey key, List<AddedFieldChange> addedFields)
@@ -81,10 +85,19 @@ public static class ModuleDiff
         return new EditWarning(StaticConstructorEdited, type, ".cctor", text);
     }
 
-    private static void ClassifyAdded(MethodShape method, TypeShape type, List<MethodKey> added, List<RudeEdit> rude)
+    // Added virtual members of loaded classes are dispatched by type tests in front of the base method's slot.
+    private static void ClassifyAdded(MethodShape method, TypeShape type, List<MethodKey> added, List<(MethodKey, MethodKey)> overrides, List<RudeEdit> rude)
     {
         var name = NameOf(method.Key);
-        if (method.IsVirtual) rude.Add(new RudeEdit(RudeEditKind.VirtualMethodAdded, type.FullName, name));
+        if (method.IsVirtual && method.NotReloadableBecause == null && type.Kind == "class" && method.Role == VirtualRole.Override)
+        {
+            added.Add(method.Key);
+            overrides.Add((method.Key, method.Overrides!.Value));
+        }
+        else if (method.IsVirtual && method.NotReloadableBecause == null && type.Kind == "class" && method.Role == VirtualRole.NewVirtual) added.Add(method.Key);
+        else if (method.IsVirtual)
+            rude.Add(new RudeEdit(RudeEditKind.VirtualMethodAdded, type.FullName, name,
+                "only overrides of a class method of this project and new virtual methods with a body can be added; not abstract or interface members, nor overrides of types outside the project such as ToString"));
         else if (method.IsConstructor) rude.Add(new RudeEdit(RudeEditKind.ConstructorAdded, type.FullName, name));
         else if (method.NotReloadableBecause != null)
             rude.Add(new RudeEdit(RudeEditKind.MethodAddedToUnsupportedType, type.FullName, name, method.NotReloadableBecause));

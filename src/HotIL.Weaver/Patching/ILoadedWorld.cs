@@ -20,6 +20,12 @@ public interface ILoadedWorld
     /// <summary>Where a field that an earlier reload added to <paramref name="typeFullName"/> lives, or null.</summary>
     AddedFieldHome? FindAddedField(string typeFullName, string name);
 
+    /// <summary>The type-test dispatch an earlier reload put in front of virtual method <paramref name="root"/>, or null.</summary>
+    DispatchHome? FindDispatch(MethodKey root);
+
+    /// <summary>For an override an earlier reload added: the virtual method whose slot dispatches to it, or null.</summary>
+    MethodKey? FindOverrideRoot(MethodKey added);
+
     /// <summary>The loaded callable of <paramref name="key"/> (forwarder), for tombstone signatures; null if unknown.</summary>
     MethodDefinition? FindMethod(MethodKey key);
 }
@@ -29,3 +35,14 @@ public interface ILoadedWorld
 /// instance field, accessors <c>ref T Name(Owner)</c> and <c>void Name(Owner, T)</c> over side storage.
 /// </summary>
 public sealed record AddedFieldHome(FieldDefinition? Static, MethodDefinition? Reference, MethodDefinition? Store);
+
+/// <summary>
+/// Dispatch in front of a virtual method's slot, for overrides added to loaded classes (whose
+/// vtables cannot change): the slot runs a dispatcher that tests the receiver's type, most derived
+/// first, and otherwise calls the original body, which lives in its own <paramref name="BodySlot"/>.
+/// Base calls (<c>base.M()</c>) from added overrides go to <paramref name="BaseForwarder"/>.
+/// </summary>
+public sealed record DispatchHome(FieldDefinition BodySlot, MethodDefinition BaseForwarder, IReadOnlyList<DispatchOverride> Overrides);
+
+/// <summary>An override dispatched by a type test: its class and its method key.</summary>
+public sealed record DispatchOverride(string TypeFullName, MethodKey Override);

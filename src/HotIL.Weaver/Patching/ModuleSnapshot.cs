@@ -10,7 +10,27 @@ public sealed record MethodShape(
     bool IsConstructor,
     bool IsStaticConstructor,
     bool IsCompilerGenerated,
-    string? NotReloadableBecause);
+    string? NotReloadableBecause)
+{
+    /// <summary>How the method takes part in virtual dispatch.</summary>
+    public VirtualRole Role { get; init; }
+
+    /// <summary>For an override: the nearest base method it overrides (in this module).</summary>
+    public MethodKey? Overrides { get; init; }
+}
+
+/// <summary>How a method takes part in virtual dispatch.</summary>
+public enum VirtualRole
+{
+    /// <summary>Not virtual.</summary>
+    None,
+    /// <summary>Introduces a virtual method of a class (with a body).</summary>
+    NewVirtual,
+    /// <summary>Overrides a method of a base class of this module.</summary>
+    Override,
+    /// <summary>Anything else: abstract, interface implementations, overrides of types outside the module.</summary>
+    Other,
+}
 
 /// <summary>What the diff needs to know of one user type of a compiled module.</summary>
 public sealed record TypeShape(
@@ -52,12 +72,35 @@ public sealed class ModuleSnapshot
             foreach (var method in type.Methods)
             {
                 var key = MethodKey.For(method);
+                var (role, overrides) = VirtualRoleOf(method);
                 methods[key] = new MethodShape(key, Fingerprint.Of(method), method.IsVirtual || method.IsAbstract,
                     method.IsConstructor && !method.IsStatic, method.IsConstructor && method.IsStatic,
-                    IsCompilerGeneratedName(method.Name), Eligibility.WhyNot(method));
+                    IsCompilerGeneratedName(method.Name), Eligibility.WhyNot(method)) { Role = role, Overrides = overrides };
             }
         }
         return new ModuleSnapshot(types, methods);
+    }
+
+    private static (VirtualRole, MethodKey?) VirtualRoleOf(MethodDefinition method)
+    {
+        if (!method.IsVirtual) return (VirtualRole.None, null);
+        if (method.IsAbstract || method.HasOverrides || method.DeclaringType.IsInterface || method.HasGenericParameters) return (VirtualRole.Other, null);
+        if (method.IsNewSlot) return method.IsFinal ? (VirtualRole.Other, null) : (VirtualRole.NewVirtual, null);
+        var overridden = OverriddenInModule(method);
+        return overridden == null ? (VirtualRole.Other, null) : (VirtualRole.Override, MethodKey.For(overridden));
+    }
+
+    // The nearest base-class method with the same name and signature, if every class up to it is in this module.
+    private static MethodDefinition? OverriddenInModule(MethodDefinition method)
+    {
+        var signature = string.Join(",", method.Parameters.Select(p => p.ParameterType.FullName)) + ":" + method.ReturnType.FullName;
+        for (var type = method.DeclaringType.BaseType; type is TypeDefinition definition; type = definition.BaseType)
+        {
+            var match = definition.Methods.FirstOrDefault(m => m.IsVirtual && m.Name == method.Name
+                && string.Join(",", m.Parameters.Select(p => p.ParameterType.FullName)) + ":" + m.ReturnType.FullName == signature);
+            if (match != null) return match.IsAbstract ? null : match;
+        }
+        return null;
     }
 
     // Local functions and other compiler-named helpers: only old code of their owner can call them.

@@ -46,6 +46,9 @@ public sealed class Patch
     /// <summary>Fields this patch added to loaded classes, by declaring type full name and field name.</summary>
     public Dictionary<(string Type, string Name), AddedFieldHome> AddedFields { get; } = [];
 
+    /// <summary>Dispatchers this patch puts in front of virtual methods, by root key.</summary>
+    public Dictionary<MethodKey, PatchDispatch> Dispatch { get; } = [];
+
     /// <summary>Warnings about how the patch applies (e.g. an initializer that could not be lifted).</summary>
     public List<EditWarning> Warnings { get; } = [];
 
@@ -66,3 +69,9 @@ public sealed class Patch
         return (dll.ToArray(), pdb.ToArray());
     }
 }
+
+/// <summary>What a patch does to one dispatched virtual method.</summary>
+/// <param name="Dispatcher">Patch registry index of the dispatcher, written into the method's slot.</param>
+/// <param name="NewBodySlot">Patch registry index of a body slot this patch creates (filled from the method's slot before the dispatcher goes in), or null when an earlier patch made it.</param>
+/// <param name="Home">The dispatch as it stands after this patch.</param>
+public sealed record PatchDispatch(int Dispatcher, int? NewBodySlot, DispatchHome Home);

@@ -37,6 +37,8 @@ public static class PatchBuilder
         var added = keys.Where(k => changes.Added.Contains(k.Value)).ToDictionary(k => k.Value, k => k.Key);
         var fieldHomes = new Dictionary<(string, string), AddedFieldHome>();
         var retargeter = new Retargeter(compiled, world, keys, added, fieldHomes);
+        var patch = new Patch(compiled, generation);
+        var registry = Registry.Create(compiled);
         var storage = new AddedFieldStorage(compiled, retargeter);
         foreach (var fields in changes.AddedFields.GroupBy(f => f.TypeFullName))
         {
@@ -45,6 +47,11 @@ public static class PatchBuilder
             retargeter.AddHolder(owner);
         }
         retargeter.Owned.UnionWith(storage.Members);
+        var dispatch = new VirtualDispatch(compiled, world, retargeter, registry);
+        var definitions = keys.ToDictionary(k => k.Value, k => k.Key);
+        foreach (var (key, root) in dispatch.Build(changes, definitions, added)) retargeter.Dispatch[key] = patch.Dispatch[key] = root;
+        foreach (var (overrideKey, rootKey) in changes.AddedOverrides) retargeter.OverriddenBy[overrideKey] = definitions[rootKey];
+        retargeter.Owned.UnionWith(dispatch.Members);
 
         foreach (var type in compiled.GetTypes().Where(t => IsNewUserType(t, retargeter)).ToList()) retargeter.Retain(type);
         var bodies = keys.Where(k => changed.Contains(k.Value) || added.ContainsKey(k.Value)).Select(k => k.Key).ToList();
@@ -56,17 +63,15 @@ public static class PatchBuilder
         foreach (var method in storage.Bodies) retargeter.RetargetMethod(method);
         retargeter.Drain();
 
-        var patch = new Patch(compiled, generation);
         foreach (var (key, home) in fieldHomes) patch.AddedFields[key] = home;
         foreach (var field in storage.Unlifted)
             patch.Warnings.Add(new EditWarning(UnliftedInitializer, field, null,
                 $"the initializer of added field {field} could not be run for objects that already exist; they read its default value"));
-        foreach (var holder in retargeter.Holders) MakeHolder(holder, retargeter, keys, changed, added, storage.Members);
+        foreach (var holder in retargeter.Holders) MakeHolder(holder, retargeter, keys, changed, added, [.. storage.Members, .. dispatch.Members]);
         RemoveUnused(compiled, retargeter);
         ClearModuleType(compiled);
         KeepRuntimeAssemblyAttributes(compiled);
 
-        var registry = Registry.Create(compiled);
         foreach (var (key, method) in added)
         {
             patch.OwnSlot(AssemblyWeaver.WeaveMethod(registry, method, key));
@@ -168,7 +173,7 @@ public static class PatchBuilder
     private static void RemoveUnused(ModuleDefinition module, Retargeter retargeter)
     {
         foreach (var type in module.Types.ToList())
-            if (type.Name != "<Module>" && !retargeter.Retained.Contains(type) && !retargeter.Holders.Contains(type))
+            if (type.Name != "<Module>" && type.Name != Registry.TypeName && !retargeter.Retained.Contains(type) && !retargeter.Holders.Contains(type))
                 module.Types.Remove(type);
     }
 

@@ -23,6 +23,12 @@ internal sealed class Retargeter(ModuleDefinition module, ILoadedWorld world, IR
     /// <summary>Members the patch builder made inside holders; references to them stay as they are.</summary>
     public HashSet<IMemberDefinition> Owned { get; } = [];
 
+    /// <summary>Dispatch this patch builds, by root key (base calls to a root go to its body).</summary>
+    public Dictionary<MethodKey, PatchDispatch> Dispatch { get; } = [];
+
+    /// <summary>Added overrides of this patch and the base method each overrides (virtual calls go through the base).</summary>
+    public Dictionary<MethodKey, MethodDefinition> OverriddenBy { get; } = [];
+
     public bool IsMapped(TypeDefinition type) =>
         type.Module == module && type.Name != "<Module>" && !Eligibility.IsCompilerGenerated(type) && world.FindType(type.FullName) != null;
 
@@ -124,12 +130,33 @@ internal sealed class Retargeter(ModuleDefinition module, ILoadedWorld world, IR
             case FieldReference f when AddedFieldHomeOf(f) is { } home: UseAddedField(instruction, f, home, inserts); break;
             case TypeReference t: instruction.Operand = Type(t); break;
             case MethodReference m:
-                if (BecomesStatic(m) && instruction.OpCode.Code is Code.Callvirt or Code.Call) instruction.OpCode = OpCodes.Call;
-                instruction.Operand = Method(m);
+                RetargetCall(instruction, m);
                 break;
             case FieldReference f: instruction.Operand = Field(f); break;
             case CallSite c: instruction.Operand = CallSite(c); break;
         }
+    }
+
+    private void RetargetCall(Instruction instruction, MethodReference method)
+    {
+        var key = method is MethodDefinition d && keys.TryGetValue(d, out var k) ? k : (MethodKey?)null;
+        // base.M() of a dispatched method must reach its body, not the dispatcher that sent us here.
+        if (instruction.OpCode.Code == Code.Call && key is { } root && BaseForwarderOf(root) is { } body)
+        {
+            instruction.Operand = body;
+            return;
+        }
+        // A virtual call to an added override is a virtual call of the method it overrides: the receiver may be a subclass.
+        if (instruction.OpCode.Code == Code.Callvirt && key is { } added && OverriddenBy.TryGetValue(added, out var overridden)) method = overridden;
+        if (BecomesStatic(method) && instruction.OpCode.Code is Code.Callvirt or Code.Call) instruction.OpCode = OpCodes.Call;
+        instruction.Operand = Method(method);
+    }
+
+    private MethodReference? BaseForwarderOf(MethodKey root)
+    {
+        var home = Dispatch.TryGetValue(root, out var mine) ? mine.Home : world.FindDispatch(root);
+        if (home == null) return null;
+        return home.BaseForwarder.Module == module ? home.BaseForwarder : module.ImportReference(home.BaseForwarder);
     }
 
     private AddedFieldHome? AddedFieldHomeOf(FieldReference field) =>
