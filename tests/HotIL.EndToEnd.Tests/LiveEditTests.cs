@@ -40,11 +40,13 @@ public class LiveEditTests(ITestOutputHelper output)
         program.WaitForError(l => l.Contains("generation 2 applied"), Patience);
     }
 
-    [Fact]
-    public void E37_compile_error_is_reported_with_file_and_line_and_the_fix_then_applies()
+    [Theory]
+    [InlineData("Debug")]
+    [InlineData("Release")]
+    public void E37_compile_error_is_reported_with_file_and_line_and_the_fix_then_applies(string configuration)
     {
         using var project = ScratchProject.Create("Counter");
-        using var program = StartWatching(project, "Debug");
+        using var program = StartWatching(project, configuration, configuration == "Release" ? ["HotILEnabled=true", "HotILWatch=true"] : []);
 
         project.Edit("Rules.cs", "value + 1;", "value + ;");
         var error = program.WaitForError(l => l.Contains("error CS"), Patience);

@@ -20,8 +20,10 @@ public class LifetimeTests(ITestOutputHelper output)
     public void Soak_ten_thousand_reloads_under_eight_calling_threads() =>
         ReloadUnderLoad(reloads: 10_000, threads: 8);
 
-    [Fact]
-    public void Old_body_running_in_a_loop_finishes_on_old_code_and_its_generation_is_not_unloaded_under_it()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void E38_method_running_a_long_loop_on_another_thread_finishes_on_its_old_body_while_new_calls_run_the_new_one(bool optimize)
     {
         const string spin = """
             namespace Sample;
@@ -30,8 +32,8 @@ public class LifetimeTests(ITestOutputHelper output)
                 public static string Spin(System.Threading.ManualResetEventSlim stop) { long n = 0; while (!stop.IsSet) n++; return "VERSION:" + (n > 0); }
             }
             """;
-        var program = new LiveProgram(spin.Replace("VERSION", "v1"), gracePeriod: TimeSpan.Zero);
-        program.Edit(spin.Replace("VERSION", "v2"));
+        var program = new LiveProgram(spin.Replace("VERSION", "v1"), optimize, gracePeriod: TimeSpan.Zero);
+        program.Edit(spin.Replace("VERSION", "v2"), optimize);
         var spinMethod = program.TypeOf("Sample.Loop").GetMethod("Spin")!;
         using var stop = new ManualResetEventSlim();
         string? oldResult = null;
@@ -39,7 +41,7 @@ public class LifetimeTests(ITestOutputHelper output)
         looping.Start();
         Thread.Sleep(100);
 
-        program.Edit(spin.Replace("VERSION", "v3"));
+        program.Edit(spin.Replace("VERSION", "v3"), optimize);
         using (var set = new ManualResetEventSlim(true)) program.Call("Sample.Loop", "Spin", set).Should().Be("v3:False", "new calls run the new body at once");
         Collect(program);
 
