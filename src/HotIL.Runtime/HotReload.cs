@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Reflection;
+using HotIL.Reporting;
 using HotIL.Weaver;
 
 namespace HotIL;
@@ -8,6 +9,9 @@ namespace HotIL;
 /// HotIL's runtime entry point. Woven assemblies register themselves at start-up; where the build
 /// asked for it, their sources are watched and every save is compiled and applied while the
 /// program keeps running. Reloads can also be requested through <see cref="ReloadAsync"/>.
+/// After each applied reload HotIL calls the handlers assemblies declare with
+/// <c>[assembly: System.Reflection.Metadata.MetadataUpdateHandler(typeof(T))]</c>, as .NET's Hot Reload does,
+/// then raises <see cref="Reloaded"/>.
 /// </summary>
 public static class HotReload
 {
@@ -16,14 +20,33 @@ public static class HotReload
     private static readonly List<SourceWatcher> Watchers = [];
     private static int _applied;
     private static TimeSpan _gracePeriod = TimeSpan.FromSeconds(1);
+    private static string? _verbosityProblem;
+    private static HotReloadVerbosity _verbosity = VerbositySetting.Read(out _verbosityProblem);
 
-    /// <summary>Where HotIL writes one line per reload and its diagnostics; null silences it. Default: standard error.</summary>
+    /// <summary>
+    /// Where HotIL writes one line per reload, its start-up lines and its diagnostics, each prefixed with
+    /// <c>[HotIL]</c>; null silences it. Default: standard error.
+    /// </summary>
     public static TextWriter? Output { get; set; } = Console.Error;
 
-    /// <summary>Raised after a new generation has been applied.</summary>
+    /// <summary>
+    /// How much HotIL writes to <see cref="Output"/>. Default: the <c>HOTIL_VERBOSITY</c> environment
+    /// variable, else the build's <c>HotILVerbosity</c> property, else <see cref="HotReloadVerbosity.Normal"/>.
+    /// </summary>
+    public static HotReloadVerbosity Verbosity
+    {
+        get => _verbosity;
+        set
+        {
+            if (!Enum.IsDefined(value)) throw new ArgumentOutOfRangeException(nameof(value), value, "not a HotReloadVerbosity");
+            _verbosity = value;
+        }
+    }
+
+    /// <summary>Raised after a new generation has been applied and the update handlers have run; on the thread that applied it.</summary>
     public static event EventHandler<ReloadResult>? Reloaded;
 
-    /// <summary>Raised when an edit could not be applied (compile error, rude edit, failure); the program keeps its code.</summary>
+    /// <summary>Raised when an edit could not be applied (compile error, rude edit, failure); the program keeps its code. On the thread that tried.</summary>
     public static event EventHandler<ReloadResult>? ReloadFailed;
 
     /// <summary>
@@ -65,7 +88,11 @@ public static class HotReload
         }
     }
 
-    /// <summary>Compiles and applies whatever changed on disk, for every registered assembly.</summary>
+    /// <summary>
+    /// Compiles and applies whatever changed on disk, for every registered assembly, whether or not its
+    /// sources are watched. Reports, handlers and events are the same as for a save.
+    /// </summary>
+    /// <returns>One result per registered assembly.</returns>
     public static Task<IReadOnlyList<ReloadResult>> ReloadAsync(CancellationToken cancellationToken = default)
     {
         ReloadSession[] sessions;
@@ -82,21 +109,27 @@ public static class HotReload
         // Runs inside a module initializer: an exception here would kill the program.
         try
         {
+            ReportVerbosityProblemOnce();
             var assembly = registry.Assembly;
             var manifest = FindManifest(assembly, manifestPath);
             if (manifest == null) return;
             ReloadSession session;
             lock (Gate)
             {
-                session = new ReloadSession(assembly, manifest, Write, _gracePeriod);
+                session = new ReloadSession(assembly, manifest, line => Write(RuntimeMessages.ForSessionLine(line), line), _gracePeriod);
                 Sessions.Add(session);
             }
             if (ShouldWatch(manifest)) session.Ready.ContinueWith(t => StartWatching(session, t), TaskScheduler.Default);
         }
         catch (Exception e)
         {
-            Write($"HOTIL3003: reloading is disabled for {registry.Assembly.GetName().Name}: {e.Message}");
+            Write(RuntimeMessages.ReloadingDisabled, $"reloading is disabled for {registry.Assembly.GetName().Name}: {e.Message}");
         }
+    }
+
+    private static void ReportVerbosityProblemOnce()
+    {
+        if (Interlocked.Exchange(ref _verbosityProblem, null) is { } problem) Write(RuntimeMessages.UnknownVerbosity, problem);
     }
 
     private static Manifest? FindManifest(Assembly assembly, string buildPath)
@@ -105,7 +138,7 @@ public static class HotReload
         var path = beside != null && File.Exists(beside) ? beside : File.Exists(buildPath) ? buildPath : null;
         if (path == null)
         {
-            Write($"HOTIL3002: no manifest found for {assembly.GetName().Name} (looked for {beside ?? "(no location)"} and {buildPath}); the program runs without reloading");
+            Write(RuntimeMessages.NoManifest, $"no manifest found for {assembly.GetName().Name} (looked for {beside ?? "(no location)"} and {buildPath}); the program runs without reloading");
             return null;
         }
         return Manifest.FromJson(File.ReadAllText(path));
@@ -124,12 +157,12 @@ public static class HotReload
     {
         if (ready.Exception is { } failure)
         {
-            Write($"HOTIL3003: reloading is disabled for {session.Name}: {failure.GetBaseException().Message}");
+            Write(RuntimeMessages.ReloadingDisabled, $"reloading is disabled for {session.Name}: {failure.GetBaseException().Message}");
             return;
         }
         var watcher = new SourceWatcher(session.ProjectDirectory, session.Sources.IsSource, () => Reload(session));
         lock (Gate) Watchers.Add(watcher);
-        Write($"watching {session.ProjectDirectory} for changes to {session.Name}");
+        Write(RuntimeMessages.Watching, $"watching {session.ProjectDirectory} for changes to {session.Name}");
     }
 
     private static ReloadResult Reload(ReloadSession session)
@@ -137,13 +170,18 @@ public static class HotReload
         var result = session.Reload();
         if (result.Status == ReloadStatus.Applied) Interlocked.Increment(ref _applied);
         Report(result);
+        if (result.Status == ReloadStatus.Applied) NotifyUpdateHandlers(result);
+        RaiseEvent(result);
         return result;
     }
 
-    private static void Report(ReloadResult result)
+    private static void Report(ReloadResult result) =>
+        OutputWriter.Write(Output, Verbosity, RuntimeMessages.For(result), result.ToString(), OutputWriter.DetailsOf(result, Verbosity));
+
+    private static void NotifyUpdateHandlers(ReloadResult result) => MetadataUpdateHandlers.Notify([.. result.UpdatedTypes], Write);
+
+    private static void RaiseEvent(ReloadResult result)
     {
-        if (result.Status != ReloadStatus.NoChanges || result.Diagnostics.Count > 0) Write(result.ToString());
-        foreach (var line in result.Diagnostics) Write("  " + line);
         var handlers = result.Status switch
         {
             ReloadStatus.Applied => Reloaded,
@@ -156,14 +194,9 @@ public static class HotReload
         }
         catch (Exception e)
         {
-            Write($"HOTIL3004: a reload event handler threw: {e}");
+            Write(RuntimeMessages.EventHandlerThrew, $"a reload event handler threw: {e}");
         }
     }
 
-    private static void Write(string line)
-    {
-        var output = Output;
-        if (output == null) return;
-        lock (output) output.WriteLine("[HotIL] " + line);
-    }
+    private static void Write(MessageKind kind, string text) => OutputWriter.Write(Output, Verbosity, kind, text);
 }

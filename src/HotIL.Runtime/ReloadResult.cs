@@ -50,6 +50,12 @@ public sealed class ReloadResult : EventArgs
     /// <summary>Types that were added.</summary>
     public IReadOnlyList<string> AddedTypes { get; init; } = [];
 
+    /// <summary>
+    /// The loaded types this reload changed (their methods changed, were added or removed, or they gained
+    /// fields) and the types it added: what HotIL passes to <c>MetadataUpdateHandler</c> handlers.
+    /// </summary>
+    public IReadOnlyList<Type> UpdatedTypes { get; init; } = [];
+
     /// <summary>Errors and warnings, each <c>file(line,col): severity ID: message</c> where the place is known.</summary>
     public IReadOnlyList<string> Diagnostics { get; init; } = [];
 
