@@ -1,0 +1,6 @@
+namespace LibA;
+
+public static class Greeting
+{
+    public static string Word() => "hello";
+}

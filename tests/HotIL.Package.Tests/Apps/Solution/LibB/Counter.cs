@@ -1,0 +1,6 @@
+namespace LibB;
+
+public static class Counter
+{
+    public static int Step() => 1;
+}

@@ -1,0 +1,5 @@
+Module Program
+    Sub Main()
+        Console.WriteLine("hello from Visual Basic")
+    End Sub
+End Module
