@@ -90,8 +90,8 @@ public static class WovenAssemblyFile
                 SymbolStream = readSymbols && pdb != null ? new MemoryStream(pdb) : null,
             });
         }
-        catch (Exception e) when (e is BadImageFormatException or EndOfStreamException or ArgumentOutOfRangeException
-                                      or IndexOutOfRangeException or NotSupportedException or OverflowException)
+        // Any failure to read is the input's fault (fuzzing finds Cecil throwing many exception types on bad metadata).
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw new WeaveException(WeaveDiagnostics.UnreadableAssembly,
                 $"the file is not a readable .NET assembly ({e.GetType().Name}: {e.Message}); it was left unchanged", e);
