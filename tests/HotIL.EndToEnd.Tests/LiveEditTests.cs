@@ -19,8 +19,8 @@ public class LiveEditTests(ITestOutputHelper output)
     public void E01_edited_static_method_changes_the_running_process_and_state_is_kept(string configuration)
     {
         using var project = ScratchProject.Create("Counter");
-        using var program = StartWatching(project, configuration, configuration == "Release" ? ["HotILEnabled=true", "HotILWatch=true"] : []);
-        var before = NextTick(program);
+        using var program = CounterApp.StartWatching(project, configuration, configuration == "Release" ? ["HotILEnabled=true", "HotILWatch=true"] : []);
+        var before = CounterApp.NextTick(program);
 
         var saved = Stopwatch.StartNew();
         project.Edit("Rules.cs", "value + 1;", "value + 1000;");
@@ -46,19 +46,19 @@ public class LiveEditTests(ITestOutputHelper output)
     public void E37_compile_error_is_reported_with_file_and_line_and_the_fix_then_applies(string configuration)
     {
         using var project = ScratchProject.Create("Counter");
-        using var program = StartWatching(project, configuration, configuration == "Release" ? ["HotILEnabled=true", "HotILWatch=true"] : []);
+        using var program = CounterApp.StartWatching(project, configuration, configuration == "Release" ? ["HotILEnabled=true", "HotILWatch=true"] : []);
 
         project.Edit("Rules.cs", "value + 1;", "value + ;");
         var error = program.WaitForError(l => l.Contains("error CS"), Patience);
         error.Should().Contain(project.PathOf("Rules.cs") + "(5,");
         program.StandardError.Should().Contain("does not compile; still running generation 1");
-        var during = NextTick(program);
+        var during = CounterApp.NextTick(program);
         during.Rule.Should().Be("plus-one", "nothing was applied and the program keeps running");
 
         project.Edit("Rules.cs", "value + ;", "value + 2;");
         project.Edit("Rules.cs", "\"plus-one\"", "\"plus-two\"");
         var first = TickLine.Parse(program.WaitForLine(l => TickLine.Parse(l)?.Rule == "plus-two", Patience))!;
-        var next = NextTick(program);
+        var next = CounterApp.NextTick(program);
         next.Value.Should().Be(first.Value + 2);
     }
 
@@ -66,7 +66,7 @@ public class LiveEditTests(ITestOutputHelper output)
     public void E07_deleted_method_called_from_old_code_throws_an_exception_naming_it_and_its_generation()
     {
         using var project = ScratchProject.Create("Counter");
-        using var program = StartWatching(project, "Debug");
+        using var program = CounterApp.StartWatching(project, "Debug");
 
         // The loop in Main keeps running its original body, which still calls Describe.
         project.Edit("Program.cs", "rule={Rules.Describe()}", "rule=none");
@@ -80,7 +80,7 @@ public class LiveEditTests(ITestOutputHelper output)
     public void Rude_edit_is_rejected_with_file_line_and_reason_and_the_program_keeps_running()
     {
         using var project = ScratchProject.Create("Counter");
-        using var program = StartWatching(project, "Debug");
+        using var program = CounterApp.StartWatching(project, "Debug");
 
         project.Edit("Rules.cs", "public sealed class Tally", "public class Base { }\n\npublic sealed class Tally : Base");
         project.Edit("Rules.cs", "Rules.Next(_value);", "Rules.Next(_value) + 5;");
@@ -88,22 +88,9 @@ public class LiveEditTests(ITestOutputHelper output)
         var error = program.WaitForError(l => l.Contains("HOTIL1003"), Patience);
         error.Should().Contain(project.PathOf("Rules.cs") + "(12,").And.Contain("changing the base class of Counter.Tally");
         program.StandardError.Should().Contain("cannot be applied while the program runs; still running generation 1");
-        var first = NextTick(program);
-        var next = NextTick(program);
+        var first = CounterApp.NextTick(program);
+        var next = CounterApp.NextTick(program);
         next.Value.Should().Be(first.Value + 1, "the old code keeps running");
-    }
-
-    private static TickLine NextTick(RunningProgram program) =>
-        TickLine.Parse(program.WaitForLine(l => TickLine.Parse(l) != null, Patience))!;
-
-    // Builds the project, starts it and waits until it watches its sources and has ticked a few times.
-    private static RunningProgram StartWatching(ScratchProject project, string configuration, params string[] properties)
-    {
-        project.Build(configuration, properties);
-        var program = project.Start(configuration);
-        program.WaitForError(l => l.Contains("[HotIL] watching"), Patience);
-        program.WaitForLine(l => TickLine.Parse(l)?.Tick >= 3, Patience);
-        return program;
     }
 }
 

@@ -20,8 +20,12 @@ internal sealed class RunningProgram : IDisposable
         process.BeginErrorReadLine();
     }
 
-    public static RunningProgram Start(string workingDirectory, string assembly) =>
-        new(Process.Start(Dotnet.StartInfo(workingDirectory, [assembly]))!);
+    public static RunningProgram Start(string workingDirectory, string assembly, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = Dotnet.StartInfo(workingDirectory, [assembly]);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
+        return new(Process.Start(start)!);
+    }
 
     public string StandardError => string.Join('\n', _stderr);
 

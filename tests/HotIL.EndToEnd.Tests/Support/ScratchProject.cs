@@ -75,7 +75,8 @@ internal sealed class ScratchProject : IDisposable
         return output;
     }
 
-    public RunningProgram Start(string configuration) => RunningProgram.Start(Directory, OutputAssembly(configuration));
+    public RunningProgram Start(string configuration, IReadOnlyDictionary<string, string>? environment = null) =>
+        RunningProgram.Start(Directory, OutputAssembly(configuration), environment);
 
     public string PathOf(string file) => Path.Combine(Directory, file);
 

@@ -2,6 +2,11 @@ using Counter;
 
 // Prints one line per tick until killed. The loop runs in Main's first (and only) frame, so it
 // stays on the code the program started with while every call it makes goes to the newest code.
+#if HOTIL
+// Lets a test check that a failing reload handler is reported and the reload still stands.
+if (Environment.GetEnvironmentVariable("COUNTER_THROWING_HANDLER") == "1")
+    HotIL.HotReload.Reloaded += (_, _) => throw new InvalidOperationException("handler bug");
+#endif
 var counter = new Tally();
 for (var tick = 0; ; tick++)
 {
