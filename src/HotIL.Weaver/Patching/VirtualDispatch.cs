@@ -54,12 +54,7 @@ internal sealed class VirtualDispatch(ModuleDefinition module, ILoadedWorld worl
     private MethodDefinition BaseForwarder(MethodDefinition root, FieldReference bodySlot)
     {
         var method = NewStatic("<base>" + root.Name, root);
-        var il = method.Body.GetILProcessor();
-        foreach (var p in method.Parameters) il.Emit(OpCodes.Ldarg, p);
-        il.Emit(OpCodes.Ldsfld, bodySlot);
-        il.Emit(OpCodes.Calli, MethodSplitter.CallSiteOf(method));
-        il.Emit(OpCodes.Ret);
-        method.Body.OptimizeMacros();
+        CallThrough(method, bodySlot);
         return method;
     }
 
@@ -84,12 +79,19 @@ internal sealed class VirtualDispatch(ModuleDefinition module, ILoadedWorld worl
             il.Emit(OpCodes.Ret);
             il.Append(next);
         }
+        CallThrough(method, bodySlot);
+        return method;
+    }
+
+    // Ends the body: pass every argument on through the slot and return what it returns.
+    private static void CallThrough(MethodDefinition method, FieldReference slot)
+    {
+        var il = method.Body.GetILProcessor();
         foreach (var p in method.Parameters) il.Emit(OpCodes.Ldarg, p);
-        il.Emit(OpCodes.Ldsfld, bodySlot);
+        il.Emit(OpCodes.Ldsfld, slot);
         il.Emit(OpCodes.Calli, MethodSplitter.CallSiteOf(method));
         il.Emit(OpCodes.Ret);
         method.Body.OptimizeMacros();
-        return method;
     }
 
     // A static method with the slot signature of root (receiver first), hidden from stack traces.
