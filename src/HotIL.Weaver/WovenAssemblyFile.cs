@@ -58,13 +58,16 @@ public static class WovenAssemblyFile
                 : SymbolKind.File;
             return (module, kind);
         }
-        catch (Exception e) when (e is SymbolsNotMatchingException or InvalidOperationException && pdb != null)
+        catch (Exception e) when (IsUnusableSymbols(e, pdb))
         {
             warnings.Add((WeaveDiagnostics.SymbolsNotMatching,
                 $"the debug symbols of {Path.GetFileName(assemblyPath)} could not be used ({e.Message}); woven without line information"));
             return (ReadModule(image, null, readSymbols: false), SymbolKind.None);
         }
     }
+
+    private static bool IsUnusableSymbols(Exception e, byte[]? pdb) =>
+        pdb != null && e is SymbolsNotMatchingException or InvalidOperationException;
 
     private static byte[] ReadBytes(string path)
     {
@@ -90,8 +93,9 @@ public static class WovenAssemblyFile
                 SymbolStream = readSymbols && pdb != null ? new MemoryStream(pdb) : null,
             });
         }
-        // Any failure to read is the input's fault (fuzzing finds Cecil throwing many exception types on bad metadata).
-        catch (Exception e) when (e is not OutOfMemoryException)
+        // Any failure to read is the input's fault (fuzzing finds Cecil throwing many exception types on bad metadata),
+        // except a PDB that does not match: the caller weaves without line information instead.
+        catch (Exception e) when (e is not OutOfMemoryException && !(readSymbols && IsUnusableSymbols(e, pdb)))
         {
             throw new WeaveException(WeaveDiagnostics.UnreadableAssembly,
                 $"the file is not a readable .NET assembly ({e.GetType().Name}: {e.Message}); it was left unchanged", e);
