@@ -34,19 +34,62 @@ internal static class MethodSplitter
         return impl;
     }
 
-    /// <summary>Replaces the body of <paramref name="method"/> with: load every argument, load the slot, <c>calli</c>.</summary>
+    /// <summary>
+    /// Replaces the body of <paramref name="method"/> with a guarded call: while the slot still holds
+    /// the woven implementation, call it directly; otherwise call whatever the slot holds with <c>calli</c>.
+    /// </summary>
+    /// <remarks>
+    /// The JIT folds <c>ldftn</c> of a known method to a constant and inlines small forwarders, so until a
+    /// reload repoints the slot a call costs one load, one compare and a direct (inlinable) call of the
+    /// original body: verified with <c>DOTNET_JitDisasm</c>, see docs/decisions/0008. The slot is read
+    /// once, so the window between reading a pointer and calling through it stays as short as before.
+    /// </remarks>
     /// <param name="method">The method to turn into a forwarder.</param>
     /// <param name="impl">Its implementation.</param>
     /// <param name="slot">The slot field; for generic code, the field of the holder instantiated over the forwarder's type parameters.</param>
     public static void EmitForwarder(MethodDefinition method, MethodDefinition impl, FieldReference slot)
     {
-        var il = method.Body.GetILProcessor();
-        if (method.HasThis) il.Emit(OpCodes.Ldarg, method.Body.ThisParameter);
-        foreach (var p in method.Parameters) il.Emit(OpCodes.Ldarg, p);
+        var body = method.Body;
+        var pointer = new VariableDefinition(method.Module.TypeSystem.IntPtr);
+        body.Variables.Add(pointer);
+        body.InitLocals = false;
+        var direct = ImplAsSeenBy(method, impl);
+        var il = body.GetILProcessor();
+        var replaced = il.Create(OpCodes.Nop);
+
         il.Emit(OpCodes.Ldsfld, slot);
+        il.Emit(OpCodes.Stloc, pointer);
+        il.Emit(OpCodes.Ldloc, pointer);
+        il.Emit(OpCodes.Ldftn, direct);
+        il.Emit(OpCodes.Bne_Un, replaced);
+        EmitArguments(method, il);
+        il.Emit(OpCodes.Call, direct);
+        il.Emit(OpCodes.Ret);
+        il.Append(replaced);
+        EmitArguments(method, il);
+        il.Emit(OpCodes.Ldloc, pointer);
         il.Emit(OpCodes.Calli, CallSiteOf(impl));
         il.Emit(OpCodes.Ret);
-        method.Body.OptimizeMacros();
+        body.OptimizeMacros();
+    }
+
+    private static void EmitArguments(MethodDefinition method, ILProcessor il)
+    {
+        if (method.HasThis) il.Emit(OpCodes.Ldarg, method.Body.ThisParameter);
+        foreach (var p in method.Parameters) il.Emit(OpCodes.Ldarg, p);
+    }
+
+    // impl as the forwarder calls it: its declaring type and its own type parameters over the forwarder's.
+    private static MethodReference ImplAsSeenBy(MethodDefinition method, MethodDefinition impl)
+    {
+        if (!method.HasGenericParameters && !method.DeclaringType.HasGenericParameters) return impl;
+        var reference = new MethodReference(impl.Name, impl.ReturnType, SelfType(impl.DeclaringType)) { HasThis = false };
+        foreach (var gp in impl.GenericParameters) reference.GenericParameters.Add(new GenericParameter(gp.Name, reference));
+        foreach (var p in impl.Parameters) reference.Parameters.Add(new ParameterDefinition(p.ParameterType));
+        if (!impl.HasGenericParameters) return reference;
+        var instance = new GenericInstanceMethod(reference);
+        foreach (var gp in method.GenericParameters) instance.GenericArguments.Add(gp);
+        return instance;
     }
 
     /// <summary>The unmanaged-free call-site signature matching a static method.</summary>
