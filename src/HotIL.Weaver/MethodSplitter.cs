@@ -71,6 +71,9 @@ internal static class MethodSplitter
         il.Emit(OpCodes.Calli, CallSiteOf(impl));
         il.Emit(OpCodes.Ret);
         body.OptimizeMacros();
+        // Without the hint the JIT judges the forwarder by its IL size (twice the argument loads) and
+        // keeps the call; with it, a caller pays only the guard. A method the user keeps out of line stays so.
+        if (!method.NoInlining) method.AggressiveInlining = true;
     }
 
     private static void EmitArguments(MethodDefinition method, ILProcessor il)
