@@ -13,6 +13,13 @@ namespace HotIL.Compilation;
 internal sealed record CompileResult(byte[]? Assembly, byte[]? Pdb, IReadOnlyList<string> Errors, TimeSpan Elapsed)
 {
     public bool Succeeded => Assembly != null;
+
+    /// <summary>
+    /// For a compile of edited files only: the documents compiled in full (as the PDB names them).
+    /// Members with line information in no other document are stubs here, and their last accepted
+    /// shapes stand. Null when every file was compiled in full.
+    /// </summary>
+    public IReadOnlySet<string>? CompiledInFull { get; init; }
 }
 
 /// <summary>
@@ -28,6 +35,8 @@ internal sealed class ProjectCompiler
     private readonly Dictionary<string, SyntaxTree> _trees = new(StringComparer.Ordinal);
     private CSharpCompilation _compilation;
     private GeneratorDriver _generators;
+    private IReadOnlyList<SyntaxTree> _generated = [];
+    private readonly EditScope _scope = new();
 
     public ProjectCompiler(Manifest manifest, Action<string> warn)
     {
@@ -70,17 +79,44 @@ internal sealed class ProjectCompiler
         }
     }
 
-    /// <summary>Runs the source generators and emits the whole project to memory.</summary>
-    public CompileResult Emit()
+    /// <summary>
+    /// Runs the source generators and emits the project to memory: only the edited files in full
+    /// when every edit since the last <see cref="Accept"/> stayed inside member bodies, else everything.
+    /// </summary>
+    /// <param name="allowPartial">False to compile every file in full.</param>
+    public CompileResult Emit(bool allowPartial = true)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         _generators = _generators.RunGeneratorsAndUpdateCompilation(_compilation, out var withGenerated, out _);
+        _generated = withGenerated.SyntaxTrees.Skip(_compilation.SyntaxTrees.Length).ToArray();
+
+        var edited = allowPartial ? _scope.BodyOnlyEdits(_compilation.SyntaxTrees, _generated) : null;
+        if (edited is { Count: > 0 })
+        {
+            var partial = EmitCompilation(_scope.WithInFull(edited), clock);
+            // A stubbed compile that fails for a reason of its own must not hide a good edit: the full compile decides.
+            if (partial.Succeeded) return partial with { CompiledInFull = edited.Select(t => t.FilePath).ToHashSet(StringComparer.Ordinal) };
+        }
+        return EmitCompilation(withGenerated, clock);
+    }
+
+    /// <summary>
+    /// Marks the sources of the last <see cref="Emit"/> as the state the running program matches;
+    /// later compiles may then stub every file not edited since.
+    /// </summary>
+    public void Accept() => _scope.Accept(_compilation, _generated);
+
+    /// <summary>Builds and emits the all-stubs compilation once, so the first edit does not pay for it.</summary>
+    public void WarmUpPartialCompiles() => EmitCompilation(_scope.WithInFull([]), System.Diagnostics.Stopwatch.StartNew());
+
+    private CompileResult EmitCompilation(Microsoft.CodeAnalysis.Compilation compilation, System.Diagnostics.Stopwatch clock)
+    {
         var pe = new MemoryStream();
         var pdb = new MemoryStream();
         var options = _arguments.EmitOptions
             .WithEmitMetadataOnly(false)
             .WithDebugInformationFormat(DebugInformationFormat.PortablePdb);
-        var result = withGenerated.Emit(pe, pdb, options: options);
+        var result = compilation.Emit(pe, pdb, options: options);
         if (result.Success) return new CompileResult(pe.ToArray(), pdb.ToArray(), [], clock.Elapsed);
         var errors = result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()).ToArray();
         return new CompileResult(null, null, errors, clock.Elapsed);

@@ -17,6 +17,9 @@ public sealed record MethodShape(
 
     /// <summary>For an override: the nearest base method it overrides (in this module).</summary>
     public MethodKey? Overrides { get; init; }
+
+    /// <summary>The source documents its line information points into (none without symbols).</summary>
+    public IReadOnlyList<string> Documents { get; init; } = [];
 }
 
 /// <summary>How a method takes part in virtual dispatch.</summary>
@@ -75,10 +78,32 @@ public sealed class ModuleSnapshot
                 var (role, overrides) = VirtualRoleOf(method);
                 methods[key] = new MethodShape(key, Fingerprint.Of(method), method.IsVirtual || method.IsAbstract,
                     method.IsConstructor && !method.IsStatic, method.IsConstructor && method.IsStatic,
-                    IsCompilerGeneratedName(method.Name), Eligibility.WhyNot(method)) { Role = role, Overrides = overrides };
+                    IsCompilerGeneratedName(method.Name), Eligibility.WhyNot(method))
+                {
+                    Role = role,
+                    Overrides = overrides,
+                    Documents = method.DebugInformation.HasSequencePoints
+                        ? method.DebugInformation.SequencePoints.Select(p => p.Document.Url).Distinct(StringComparer.Ordinal).ToArray()
+                        : [],
+                };
             }
         }
         return new ModuleSnapshot(types, methods);
+    }
+
+    /// <summary>
+    /// This snapshot of a module in which only <paramref name="compiledInFull"/> documents had their
+    /// bodies compiled, completed from <paramref name="previous"/>: a method whose line information
+    /// lies wholly in other documents is a stub here (or was dropped with its stubbed owner, like a
+    /// local function), so its previous shape stands.
+    /// </summary>
+    public ModuleSnapshot CompletedFrom(ModuleSnapshot previous, IReadOnlySet<string> compiledInFull)
+    {
+        bool Stubbed(MethodShape m) => m.Documents.Count > 0 && !m.Documents.Any(compiledInFull.Contains);
+        var methods = Methods.Values.Where(m => !Stubbed(m)).ToDictionary(m => m.Key);
+        foreach (var old in previous.Methods.Values.Where(Stubbed))
+            methods[old.Key] = old;
+        return new ModuleSnapshot(Types, methods);
     }
 
     private static (VirtualRole, MethodKey?) VirtualRoleOf(MethodDefinition method)

@@ -1,0 +1,88 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace HotIL.Compilation;
+
+/// <summary>
+/// Turns a source file into its declarations: every member body it can safely drop becomes
+/// <c>throw null</c>. Binding and lowering bodies is most of a compile, so a compilation of the
+/// edited files in full and every other file stubbed emits in a fraction of the time, with the
+/// same types, members, signatures, constants and field initializers.
+/// </summary>
+/// <remarks>
+/// Bodies are kept where dropping them would change a declaration or the code of another member:
+/// constructors (they run the field initializers of all parts of a type), async methods and iterators (their kick-off method has no line information, so its new IL could
+/// not be told apart from an edit), accessors that use <c>field</c> (it declares the backing field),
+/// members of types with a primary constructor (captured parameters become fields), and files with
+/// top-level statements (their statements decide the entry point's signature).
+/// </remarks>
+internal sealed class BodyStubber : CSharpSyntaxRewriter
+{
+    private static readonly BlockSyntax ThrowingBlock =
+        SyntaxFactory.Block(SyntaxFactory.ThrowStatement(SyntaxFactory.LiteralExpression(SyntaxKind.NullLiteralExpression)));
+
+    private static readonly ArrowExpressionClauseSyntax ThrowingArrow =
+        SyntaxFactory.ArrowExpressionClause(SyntaxFactory.ThrowExpression(SyntaxFactory.LiteralExpression(SyntaxKind.NullLiteralExpression)));
+
+    private static readonly BodyStubber Instance = new();
+
+    private BodyStubber()
+    {
+    }
+
+    /// <summary>The declarations of <paramref name="tree"/>, under the same path and options.</summary>
+    public static SyntaxTree Stub(SyntaxTree tree)
+    {
+        var root = tree.GetRoot();
+        if (root.ChildNodes().Any(n => n is GlobalStatementSyntax)) return tree;
+        return tree.WithRootAndOptions(Instance.Visit(root), tree.Options);
+    }
+
+    public override SyntaxNode? VisitMethodDeclaration(MethodDeclarationSyntax node) =>
+        KeepsBody(node) ? node : node.WithBody(node.Body == null ? null : ThrowingBlock).WithExpressionBody(node.ExpressionBody == null ? null : ThrowingArrow);
+
+    // Constructors keep their bodies: their IL also holds the field initializers of every part of a
+    // partial type, so a stubbed body would mix into the code of a constructor being compared.
+    public override SyntaxNode? VisitConstructorDeclaration(ConstructorDeclarationSyntax node) => node;
+
+    public override SyntaxNode? VisitDestructorDeclaration(DestructorDeclarationSyntax node) =>
+        KeepsBody(node) ? node : node.WithBody(node.Body == null ? null : ThrowingBlock).WithExpressionBody(node.ExpressionBody == null ? null : ThrowingArrow);
+
+    public override SyntaxNode? VisitOperatorDeclaration(OperatorDeclarationSyntax node) =>
+        KeepsBody(node) ? node : node.WithBody(node.Body == null ? null : ThrowingBlock).WithExpressionBody(node.ExpressionBody == null ? null : ThrowingArrow);
+
+    public override SyntaxNode? VisitConversionOperatorDeclaration(ConversionOperatorDeclarationSyntax node) =>
+        KeepsBody(node) ? node : node.WithBody(node.Body == null ? null : ThrowingBlock).WithExpressionBody(node.ExpressionBody == null ? null : ThrowingArrow);
+
+    public override SyntaxNode? VisitAccessorDeclaration(AccessorDeclarationSyntax node) =>
+        KeepsBody(node) ? node : node.WithBody(node.Body == null ? null : ThrowingBlock).WithExpressionBody(node.ExpressionBody == null ? null : ThrowingArrow);
+
+    public override SyntaxNode? VisitPropertyDeclaration(PropertyDeclarationSyntax node)
+    {
+        if (node.ExpressionBody == null) return base.VisitPropertyDeclaration(node);
+        return KeepsBody(node) ? node : node.WithExpressionBody(ThrowingArrow);
+    }
+
+    public override SyntaxNode? VisitIndexerDeclaration(IndexerDeclarationSyntax node)
+    {
+        if (node.ExpressionBody == null) return base.VisitIndexerDeclaration(node);
+        return KeepsBody(node) ? node : node.WithExpressionBody(ThrowingArrow);
+    }
+
+    private static bool KeepsBody(SyntaxNode member)
+    {
+        if (member is MethodDeclarationSyntax method && method.Modifiers.Any(SyntaxKind.AsyncKeyword)) return true;
+        if (InTypeWithPrimaryConstructor(member)) return true;
+        foreach (var node in member.DescendantNodes())
+        {
+            // yield inside a lambda or local function does not make the member an iterator; keeping it anyway is only slower.
+            if (node is YieldStatementSyntax) return true;
+            if (node.IsKind(SyntaxKind.FieldExpression)) return true;
+        }
+        return false;
+    }
+
+    private static bool InTypeWithPrimaryConstructor(SyntaxNode member) =>
+        member.Ancestors().OfType<TypeDeclarationSyntax>().FirstOrDefault() is { ParameterList: not null } type && type is not RecordDeclarationSyntax;
+}

@@ -1,0 +1,99 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace HotIL.Compilation;
+
+/// <summary>
+/// Decides whether the edits since the running program's sources stayed inside member bodies, and
+/// if so provides a compilation with only the edited files in full and every other file stubbed
+/// (see <see cref="BodyStubber"/>). A body-only edit cannot change the IL of any other file, so
+/// comparing the edited files' methods is enough.
+/// </summary>
+internal sealed class EditScope
+{
+    private SyntaxTree[] _accepted = [];
+    private SyntaxTree[] _stubs = [];
+    private Dictionary<string, int> _indexByPath = [];
+    private CSharpCompilation? _template;
+    private CSharpCompilation? _stubbed;
+
+    /// <summary>Records the trees (the project's, then the generated ones) the running program now matches.</summary>
+    public void Accept(CSharpCompilation compilation, IReadOnlyList<SyntaxTree> generated)
+    {
+        var trees = compilation.SyntaxTrees.Concat(generated).ToArray();
+        if (_stubbed != null && SamePaths(trees, _accepted))
+        {
+            // Same files: restub only what changed, so Roslyn keeps the rest of its declaration table.
+            for (var i = 0; i < trees.Length; i++)
+            {
+                if (SameText(trees[i], _accepted[i])) continue;
+                var stub = BodyStubber.Stub(trees[i]);
+                _stubbed = _stubbed.ReplaceSyntaxTree(_stubs[i], stub);
+                _stubs[i] = stub;
+            }
+        }
+        else
+        {
+            _stubbed = null;
+            _stubs = [];
+            _indexByPath = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < trees.Length; i++) _indexByPath.TryAdd(trees[i].FilePath, i);
+        }
+        _accepted = trees;
+        // Two trees of one path could not be told apart in the PDB: such a project always compiles in full.
+        _template = _indexByPath.Count == trees.Length ? compilation : null;
+    }
+
+    /// <summary>
+    /// The trees edited since <see cref="Accept"/>, if every edit only touched member bodies; null if
+    /// a file was added, removed or renamed, a declaration or field initializer changed, or a source
+    /// generator's output changed.
+    /// </summary>
+    public IReadOnlyList<SyntaxTree>? BodyOnlyEdits(IEnumerable<SyntaxTree> project, IReadOnlyList<SyntaxTree> generated)
+    {
+        if (_template == null) return null;
+        var current = project.Concat(generated).ToArray();
+        if (!SamePaths(current, _accepted)) return null;
+        var edited = new List<SyntaxTree>();
+        for (var i = 0; i < current.Length; i++)
+        {
+            if (SameText(current[i], _accepted[i])) continue;
+            if (!IsBodyOnly(_accepted[i], current[i])) return null;
+            edited.Add(current[i]);
+        }
+        return edited;
+    }
+
+    /// <summary>The accepted sources stubbed, with <paramref name="inFull"/> (edited trees) in place of their stubs.</summary>
+    public CSharpCompilation WithInFull(IReadOnlyList<SyntaxTree> inFull)
+    {
+        if (_template == null) throw new InvalidOperationException("nothing accepted yet");
+        if (_stubbed == null)
+        {
+            _stubs = _accepted.Select(BodyStubber.Stub).ToArray();
+            _stubbed = _template.RemoveAllSyntaxTrees().AddSyntaxTrees(_stubs);
+        }
+        var compilation = _stubbed;
+        foreach (var tree in inFull) compilation = compilation.ReplaceSyntaxTree(_stubs[_indexByPath[tree.FilePath]], tree);
+        return compilation;
+    }
+
+    private static bool IsBodyOnly(SyntaxTree before, SyntaxTree after)
+    {
+        if (!SyntaxFactory.AreEquivalent(before, after, topLevel: true)) return false;
+        // Top-level equivalence ignores initializers of non-constant fields and properties, yet they
+        // run inside constructors that may live in another (stubbed) file.
+        var a = Initializers(before);
+        var b = Initializers(after);
+        return a.Count == b.Count && a.Zip(b).All(p => SyntaxFactory.AreEquivalent(p.First, p.Second, topLevel: false));
+    }
+
+    private static List<EqualsValueClauseSyntax> Initializers(SyntaxTree tree) =>
+        tree.GetRoot().DescendantNodes(n => n is not (BlockSyntax or ArrowExpressionClauseSyntax)).OfType<EqualsValueClauseSyntax>().ToList();
+
+    private static bool SamePaths(SyntaxTree[] a, SyntaxTree[] b) =>
+        a.Length == b.Length && a.Zip(b).All(p => string.Equals(p.First.FilePath, p.Second.FilePath, StringComparison.Ordinal));
+
+    private static bool SameText(SyntaxTree a, SyntaxTree b) => ReferenceEquals(a, b) || a.GetText().ContentEquals(b.GetText());
+}

@@ -1,0 +1,191 @@
+using HotIL.Compilation;
+using Microsoft.CodeAnalysis;
+using HotIL.Weaver;
+using HotIL.Weaver.Patching;
+using Mono.Cecil;
+using Mono.Cecil.Cil;
+using Xunit.Abstractions;
+
+namespace HotIL.Tests;
+
+/// <summary>
+/// Body-only edits compile the edited files in full and every other file as stubs. Whatever the
+/// shortcut, the diff must come out exactly as a compile of the whole project would make it.
+/// </summary>
+public sealed class PartialCompileTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("hotil-partial-").FullName;
+
+    private static readonly Dictionary<string, string> Files = new()
+    {
+        ["Usings.cs"] = "global using System; global using System.Collections.Generic; global using System.Threading.Tasks;",
+        ["Counter.cs"] = """
+            namespace Sample;
+            public partial class Counter
+            {
+                private int _count = Start();
+                private static int Start() => 1;
+                public int Next() { var f = () => _count + 1; return Local(f()); int Local(int v) => v * 2; }
+                public async Task<int> LaterAsync() { await Task.Yield(); return _count; }
+                public IEnumerable<int> Upto(int n) { for (var i = 0; i < n; i++) yield return i; }
+                public string Describe() => new { Count = _count }.ToString()!;
+            }
+            """,
+        ["Counter.Part.cs"] = """
+            namespace Sample;
+            public partial class Counter
+            {
+                public Counter() { _count += 10; }
+                public int Twice => _count * 2;
+                public int Tracked { get => field; set => field = value + 1; }
+            }
+            """,
+        ["Other.cs"] = """
+            namespace Sample;
+            public static class Other
+            {
+                private const int K = 3;
+                public static int Use(Counter c) => c.Next() + c.Twice;
+                public static int Sum(int[] xs) { var t = 0; foreach (var x in xs) t += x; return t; }
+                public static int K3() => K * 3;
+                public static Func<int, int> Adder(int n) => x => x + n;
+            }
+            public class Seeded(int seed) { public int Seed() => seed; }
+            """,
+    };
+
+    public static TheoryData<string, string, string, string> BodyEdits => new()
+    {
+        { "expression body", "Other.cs", "c.Next() + c.Twice", "c.Next() - c.Twice" },
+        { "lambda and local function", "Counter.cs", "int Local(int v) => v * 2;", "int Local(int v) => v * 3 + _count;" },
+        { "async method", "Counter.cs", "return _count; }", "return _count + 1; }" },
+        { "iterator", "Counter.cs", "yield return i;", "yield return i * i;" },
+        { "anonymous type", "Counter.cs", "new { Count = _count }", "new { Count = _count, Twice = Twice }" },
+        { "constructor of a partial class", "Counter.Part.cs", "_count += 10;", "_count += 20;" },
+        { "accessor using field", "Counter.Part.cs", "field = value + 1;", "field = value + 2;" },
+        { "member of a type with a primary constructor", "Other.cs", "public int Seed() => seed;", "public int Seed() => seed * 2;" },
+        { "closure capturing a parameter", "Other.cs", "x => x + n", "x => x * n" },
+    };
+
+    public static TheoryData<string, string, string, string> DeclarationEdits => new()
+    {
+        { "field initializer", "Counter.cs", "_count = Start();", "_count = Start() + 1;" },
+        { "constant", "Other.cs", "K = 3;", "K = 4;" },
+        { "added method", "Other.cs", "public static int K3()", "public static int K4() => 4; public static int K3()" },
+        { "signature", "Other.cs", "Sum(int[] xs)", "Sum(params int[] xs)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BodyEdits))]
+    public void A_body_edit_compiles_only_its_file_and_finds_the_same_changes_as_a_whole_compile(string edit, string file, string from, string to)
+    {
+        var (compiler, baseline) = Start();
+        Edit(compiler, file, from, to);
+
+        var partial = compiler.Emit();
+        var whole = compiler.Emit(allowPartial: false);
+
+        partial.CompiledInFull.Should().BeEquivalentTo([Path.Combine(_directory, file)], edit);
+        var fromPartial = Snapshot(partial).CompletedFrom(baseline, partial.CompiledInFull!);
+        var fromWhole = Snapshot(whole);
+        output.WriteLine($"{edit}: partial {partial.Elapsed.TotalMilliseconds:0} ms, whole {whole.Elapsed.TotalMilliseconds:0} ms");
+        ShouldAgree(ModuleDiff.Compare(baseline, fromPartial), ModuleDiff.Compare(baseline, fromWhole), fromPartial, fromWhole);
+        ModuleDiff.Compare(baseline, fromPartial).Changed.Should().NotBeEmpty(edit);
+    }
+
+    [Theory]
+    [MemberData(nameof(DeclarationEdits))]
+    public void An_edit_outside_member_bodies_compiles_the_whole_project(string edit, string file, string from, string to)
+    {
+        var (compiler, _) = Start();
+        Edit(compiler, file, from, to);
+
+        compiler.Emit().CompiledInFull.Should().BeNull(edit);
+    }
+
+    [Fact]
+    public void Edits_accumulate_until_accepted_and_a_failed_compile_keeps_them()
+    {
+        var (compiler, baseline) = Start();
+        Edit(compiler, "Other.cs", "c.Next() + c.Twice", "c.Next() - c.Twice");
+        compiler.Emit().Succeeded.Should().BeTrue();
+        Edit(compiler, "Counter.cs", "yield return i;", "yield return i +;");
+        compiler.Emit().Succeeded.Should().BeFalse();
+        Edit(compiler, "Counter.cs", "yield return i +;", "yield return i + 1;");
+
+        var result = compiler.Emit();
+
+        result.CompiledInFull.Should().BeEquivalentTo(new[] { "Other.cs", "Counter.cs" }.Select(f => Path.Combine(_directory, f)));
+        var changed = ModuleDiff.Compare(baseline, Snapshot(result).CompletedFrom(baseline, result.CompiledInFull!)).Changed;
+        changed.Select(k => k.DisplayName).Should().Contain(n => n.Contains("Use")).And.Contain(n => n.Contains("Upto"));
+
+        compiler.Accept();
+        Edit(compiler, "Other.cs", "public static int K3() => K * 3;", "public static int K3() => K * 5;");
+        compiler.Emit().CompiledInFull.Should().BeEquivalentTo([Path.Combine(_directory, "Other.cs")], "only files edited since the last accepted compile");
+    }
+
+    [Fact]
+    public void A_stub_keeps_declarations_and_initializers_and_drops_bodies()
+    {
+        var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(Files["Counter.cs"] + Files["Counter.Part.cs"].Replace("namespace Sample;", ""));
+
+        var stub = BodyStubber.Stub(tree).GetRoot().NormalizeWhitespace(eol: "\n").ToFullString();
+
+        stub.Should().Contain("_count = Start();").And.Contain("Next()\n    {\n        throw null;");
+        stub.Should().Contain("yield return i;", "iterators keep their bodies").And.Contain("await Task.Yield()", "async methods keep theirs");
+        stub.Should().Contain("get => field;", "accessors using field keep theirs").And.Contain("Twice => throw null");
+        stub.Should().Contain("_count += 10;", "constructors keep theirs: they run the initializers of every part");
+    }
+
+    private (ProjectCompiler, ModuleSnapshot) Start()
+    {
+        foreach (var (name, text) in Files) File.WriteAllText(Path.Combine(_directory, name), text);
+        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(p => Path.GetFileName(p) is var n && (n.StartsWith("System.", StringComparison.Ordinal) || n == "netstandard.dll"))
+            .Select(p => "/reference:" + p);
+        var manifest = new Manifest
+        {
+            AssemblyName = "Sample", ProjectDirectory = _directory, Slots = [],
+            CompilerArguments = ["/target:library", "/out:Sample.dll", "/nullable:enable", "/debug:portable", "/optimize+", "/langversion:preview",
+                .. references, .. Files.Keys],
+        };
+        var compiler = new ProjectCompiler(manifest, message => output.WriteLine(message));
+        var first = compiler.Emit();
+        first.Succeeded.Should().BeTrue(string.Join(Environment.NewLine, first.Errors));
+        first.CompiledInFull.Should().BeNull("nothing was accepted yet");
+        compiler.Accept();
+        return (compiler, Snapshot(first));
+    }
+
+    private void Edit(ProjectCompiler compiler, string file, string from, string to)
+    {
+        var path = Path.Combine(_directory, file);
+        var text = compiler.TextOf(path)!;
+        text.Should().Contain(from);
+        compiler.Update(path, text.Replace(from, to, StringComparison.Ordinal));
+    }
+
+    private static ModuleSnapshot Snapshot(CompileResult result)
+    {
+        result.Succeeded.Should().BeTrue(string.Join(Environment.NewLine, result.Errors));
+        using var module = ModuleDefinition.ReadModule(new MemoryStream(result.Assembly!), new ReaderParameters
+        {
+            ReadSymbols = true, SymbolStream = new MemoryStream(result.Pdb!), SymbolReaderProvider = new PortablePdbReaderProvider(),
+        });
+        return ModuleSnapshot.Of(module);
+    }
+
+    private static void ShouldAgree(ChangeSet partial, ChangeSet whole, ModuleSnapshot fromPartial, ModuleSnapshot fromWhole)
+    {
+        partial.Changed.Should().BeEquivalentTo(whole.Changed);
+        partial.Added.Should().BeEquivalentTo(whole.Added);
+        partial.Removed.Should().BeEquivalentTo(whole.Removed);
+        partial.AddedTypes.Should().BeEquivalentTo(whole.AddedTypes);
+        partial.RudeEdits.Should().BeEquivalentTo(whole.RudeEdits);
+        // Same fingerprints: the patch built from the partial compile carries the same bodies.
+        foreach (var key in partial.Changed)
+            fromPartial.Methods[key].Fingerprint.Should().Be(fromWhole.Methods[key].Fingerprint, key.DisplayName);
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}
