@@ -1,0 +1,210 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace HotIL.Latency;
+
+/// <summary>How one tool is started and what its lines mean.</summary>
+internal sealed partial class Tool
+{
+    public static readonly Tool HotIL = new()
+    {
+        Name = "HotIL",
+        IsReady = l => l.IsError && l.Text.Contains("[HOTIL4002]", StringComparison.Ordinal),
+        ReportedMs = l => l.IsError && HotILApplied().Match(l.Text) is { Success: true } m ? double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null,
+        // Compile errors, rude edits, failed reloads, reloading disabled.
+        Failure = l => l.IsError && FailureIds().IsMatch(l.Text) ? l.Text : null,
+    };
+
+    public static readonly Tool DotnetWatch = new()
+    {
+        Name = "dotnet watch",
+        IsReady = l => l.Text.Contains("Waiting for changes", StringComparison.Ordinal),
+        ReportedMs = l => WatchApplied().Match(l.Text) is { Success: true } m ? double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null,
+        Failure = l => l.Text.StartsWith("dotnet watch", StringComparison.Ordinal) && l.Text.Contains("error", StringComparison.OrdinalIgnoreCase) ? l.Text : null,
+        Note = l => l.Text.StartsWith("dotnet watch", StringComparison.Ordinal) && (l.Text.Contains("estart", StringComparison.Ordinal) || l.Text.Contains("rude", StringComparison.OrdinalIgnoreCase)) ? l.Text : null,
+    };
+
+    public required string Name { get; init; }
+
+    public required Func<OutputLine, bool> IsReady { get; init; }
+
+    public required Func<OutputLine, double?> ReportedMs { get; init; }
+
+    public required Func<OutputLine, string?> Failure { get; init; }
+
+    public Func<OutputLine, string?> Note { get; init; } = _ => null;
+
+    [GeneratedRegex(@"generation \d+ applied in (\d+) ms")]
+    private static partial Regex HotILApplied();
+
+    [GeneratedRegex(@"\[HOTIL(4005|4006|4007|3001|3003)\]|error HOTIL")]
+    private static partial Regex FailureIds();
+
+    [GeneratedRegex(@"changes applied in (\d+) ?ms")]
+    private static partial Regex WatchApplied();
+}
+
+/// <summary>Starts a program under a tool, waits until it takes edits, then edits it and times each edit.</summary>
+internal static partial class LiveRunner
+{
+    public static LiveRun Run(PreparedTarget target, Tool tool, Settings settings)
+    {
+        var run = new LiveRun { Tool = tool.Name };
+        var directory = tool == Tool.HotIL ? target.HotILDirectory : target.PlainDirectory;
+        var path = Path.Combine(directory, target.EditFile);
+        var original = File.ReadAllText(path);
+        using var child = tool == Tool.HotIL
+            ? ChildProcess.Start("dotnet", directory, [target.OutputAssembly(directory), .. target.ProgramArguments], target.ProgramEnvironment)
+            : ChildProcess.Start("dotnet", directory, ["watch", "--non-interactive", "run", "--", .. target.ProgramArguments], WatchEnvironment(target));
+        using var registration = Children.Register(child);
+        try
+        {
+            var baseline = Edits.Token(0);
+            var first = child.WaitFor(l => !l.IsError && l.Text.Contains(baseline, StringComparison.Ordinal), 0, settings.StartTimeout)
+                ?? throw Failed(child, $"the program printed no '{baseline}' line within {settings.StartTimeout.TotalSeconds:0} s");
+            run.StartToFirstOutputMs = Tools.Milliseconds(child.StartTimestamp, first.Timestamp);
+            var ready = child.WaitFor(l => tool.IsReady(l) || tool.Failure(l) != null, 0, settings.StartTimeout);
+            if (ready == null || !tool.IsReady(ready)) throw Failed(child, $"{tool.Name} did not say it was ready within {settings.StartTimeout.TotalSeconds:0} s");
+            run.StartToReadyMs = Tools.Milliseconds(child.StartTimestamp, ready.Timestamp);
+            if (child.WaitFor(l => l.Text.Contains("[HOTIL4001]", StringComparison.Ordinal), 0, TimeSpan.Zero) is { } warmUp
+                && FirstCompile().Match(warmUp.Text) is { Success: true } m)
+                run.WarmUpCompileMs = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            Tools.Log($"  {tool.Name}: first output {run.StartToFirstOutputMs:0} ms, ready {run.StartToReadyMs:0} ms after start");
+            Thread.Sleep(settings.GapMilliseconds);
+
+            for (var number = 1; number <= settings.Edits + 1; number++)
+            {
+                var edit = Edit(child, tool, path, target.WithToken(original, Edits.Token(number)), Edits.Token(number), number, settings);
+                if (number == 1) run.First = edit;
+                else run.Warm.Add(edit);
+                Tools.Log($"  {tool.Name}: edit {number}{(number == 1 ? " (first)" : "")}: {edit.LatencyMs:0} ms"
+                    + (edit.ReportedMs is { } r ? $" (tool says {r:0} ms)" : "") + (edit.Note is { } n ? $" [{n}]" : ""));
+                Thread.Sleep(settings.GapMilliseconds);
+            }
+        }
+        catch (MeasurementException e)
+        {
+            run.Error = e.Message;
+            Tools.Log($"  {tool.Name}: {e.Message}");
+        }
+        finally
+        {
+            child.Dispose();
+            File.WriteAllText(path, original);
+        }
+        return run;
+    }
+
+    private static EditResult Edit(ChildProcess child, Tool tool, string path, string text, string token, int number, Settings settings)
+    {
+        var from = child.Count;
+        var written = System.Diagnostics.Stopwatch.GetTimestamp();
+        Edits.Write(path, text, settings.WriteMode);
+        var shown = child.WaitFor(l => (!l.IsError && l.Text.Contains(token, StringComparison.Ordinal)) || tool.Failure(l) != null, from, settings.EditTimeout);
+        if (shown == null) throw Failed(child, $"edit {number} did not show within {settings.EditTimeout.TotalSeconds:0} s");
+        if (tool.Failure(shown) is { } failure) throw Failed(child, $"edit {number} was not applied: {failure}");
+        var latency = Tools.Milliseconds(written, shown.Timestamp);
+        // The tool's own report line may come just before or just after the program's output.
+        var reported = child.WaitFor(l => tool.ReportedMs(l) != null, from, TimeSpan.FromSeconds(3));
+        var note = child.WaitFor(l => tool.Note(l) != null, from, TimeSpan.Zero);
+        return new EditResult(number, latency, reported == null ? null : tool.ReportedMs(reported), note?.Text);
+    }
+
+    private static Dictionary<string, string?> WatchEnvironment(PreparedTarget target) => new(target.ProgramEnvironment)
+    {
+        ["DOTNET_WATCH_SUPPRESS_EMOJIS"] = "1",
+        ["DOTNET_WATCH_SUPPRESS_LAUNCH_BROWSER"] = "1",
+        ["DOTNET_WATCH_SUPPRESS_BROWSER_REFRESH"] = "1",
+        ["DOTNET_WATCH_RESTART_ON_RUDE_EDIT"] = null,
+    };
+
+    private static MeasurementException Failed(ChildProcess child, string message) =>
+        new($"{message}\n--- last output ---\n{child.Tail()}");
+
+    [GeneratedRegex(@"first compile (\d+) ms")]
+    private static partial Regex FirstCompile();
+}
+
+/// <summary>Start-up time of the plain and the HotIL build, alternated run by run so drift in machine load hits both.</summary>
+internal static class StartupRunner
+{
+    public static StartupResult Run(PreparedTarget target, Settings settings)
+    {
+        var result = new StartupResult();
+        try
+        {
+            // One unmeasured run of each first: the first start after a build pays for cold disk caches.
+            Once(target, target.PlainDirectory, false, settings);
+            Once(target, target.HotILDirectory, true, settings);
+            for (var i = 0; i < settings.StartupRuns; i++)
+            {
+                foreach (var withHotIL in i % 2 == 0 ? new[] { false, true } : [true, false])
+                {
+                    var (first, ready) = Once(target, withHotIL ? target.HotILDirectory : target.PlainDirectory, withHotIL, settings);
+                    (withHotIL ? result.HotILFirstOutputMs : result.PlainFirstOutputMs).Add(first);
+                    if (ready is { } r) result.HotILReadyMs.Add(r);
+                }
+            }
+            Tools.Log($"  start-up: plain {Tools.Median(result.PlainFirstOutputMs):0} ms, HotIL {Tools.Median(result.HotILFirstOutputMs):0} ms to first output"
+                + $" (HotIL ready {Tools.Median(result.HotILReadyMs):0} ms)");
+        }
+        catch (MeasurementException e)
+        {
+            result.Error = e.Message;
+            Tools.Log($"  start-up: {e.Message}");
+        }
+        return result;
+    }
+
+    private static (double FirstOutput, double? Ready) Once(PreparedTarget target, string directory, bool withHotIL, Settings settings)
+    {
+        using var child = ChildProcess.Start("dotnet", directory, [target.OutputAssembly(directory), .. target.ProgramArguments], target.ProgramEnvironment);
+        using var registration = Children.Register(child);
+        var first = child.WaitFor(l => !l.IsError, 0, settings.StartTimeout)
+            ?? throw new MeasurementException($"no output within {settings.StartTimeout.TotalSeconds:0} s:\n{child.Tail()}");
+        double? ready = null;
+        if (withHotIL)
+        {
+            var line = child.WaitFor(Tool.HotIL.IsReady, 0, settings.StartTimeout)
+                ?? throw new MeasurementException($"HotIL never said it was watching:\n{child.Tail()}");
+            ready = Tools.Milliseconds(child.StartTimestamp, line.Timestamp);
+        }
+        return (Tools.Milliseconds(child.StartTimestamp, first.Timestamp), ready);
+    }
+}
+
+/// <summary>A measurement that could not be completed; the report says why and the run goes on.</summary>
+internal sealed class MeasurementException(string message) : Exception(message);
+
+/// <summary>Children still running, killed if the harness is interrupted (Ctrl+C, SIGTERM).</summary>
+internal static class Children
+{
+    private static readonly HashSet<ChildProcess> Running = [];
+
+    static Children()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
+        Console.CancelKeyPress += (_, _) => KillAll();
+    }
+
+    public static IDisposable Register(ChildProcess child)
+    {
+        lock (Running) Running.Add(child);
+        return new Registration(child);
+    }
+
+    private static void KillAll()
+    {
+        ChildProcess[] children;
+        lock (Running) children = [.. Running];
+        foreach (var child in children) child.Dispose();
+    }
+
+    private sealed class Registration(ChildProcess child) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (Running) Running.Remove(child);
+        }
+    }
+}
