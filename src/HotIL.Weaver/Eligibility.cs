@@ -23,8 +23,18 @@ public static class Eligibility
         if (IsDelegate(method.DeclaringType)) return "delegate members are implemented by the runtime";
         if (method.Body.Instructions.Any(i => i.OpCode.Code is Code.Jmp or Code.Arglist))
             return "its body uses jmp or arglist, which depend on its own frame";
+        if (IsAutoAccessor(method)) return AutoAccessorReason;
         return WhyExcluded(method);
     }
+
+    /// <summary>Why auto-property accessors are left as they are.</summary>
+    public const string AutoAccessorReason =
+        "it is the accessor of an auto-property: it only reads or writes its field, so it is left unwoven and costs nothing; giving it a body needs a restart";
+
+    // An accessor the compiler wrote for `{ get; set; }`: optimized code inlines it to a field access, which a slot would cost a guard on every use.
+    private static bool IsAutoAccessor(MethodDefinition method) =>
+        (method.IsGetter || method.IsSetter)
+        && method.CustomAttributes.Any(a => a.AttributeType.FullName == "System.Runtime.CompilerServices.CompilerGeneratedAttribute");
 
     /// <summary>Whether <paramref name="type"/> or an enclosing type was made by the compiler.</summary>
     public static bool IsCompilerGenerated(TypeDefinition type)

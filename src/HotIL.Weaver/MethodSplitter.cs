@@ -66,14 +66,60 @@ internal static class MethodSplitter
         il.Emit(OpCodes.Call, direct);
         il.Emit(OpCodes.Ret);
         il.Append(replaced);
-        EmitArguments(method, il);
+        var constructed = EmitArgumentsForReplacedBody(method, body, il);
         il.Emit(OpCodes.Ldloc, pointer);
         il.Emit(OpCodes.Calli, CallSiteOf(impl));
+        if (constructed != null)
+        {
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldloc, constructed);
+            il.Emit(OpCodes.Stobj, constructed.VariableType);
+        }
         il.Emit(OpCodes.Ret);
         body.OptimizeMacros();
         // Without the hint the JIT judges the forwarder by its IL size (twice the argument loads) and
         // keeps the call; with it, a caller pays only the guard. A method the user keeps out of line stays so.
         if (!method.NoInlining) method.AggressiveInlining = true;
+    }
+
+    // A replaced body is called through calli, which the JIT never inlines: passing it the address of a
+    // caller's struct variable would make that variable address-exposed (kept in memory, not registers)
+    // in the whole caller, even while the slot is untouched. Read-only receivers and `in` arguments go as
+    // copies; a struct constructor builds a copy that is stored into `this` afterwards (returned here).
+    // Mutable receivers and `ref`/`out` arguments keep their identity: the callee may rely on it.
+    private static VariableDefinition? EmitArgumentsForReplacedBody(MethodDefinition method, MethodBody body, ILProcessor il)
+    {
+        VariableDefinition? constructed = null;
+        if (method.HasThis)
+        {
+            var self = SelfType(method.DeclaringType);
+            if (method.IsConstructor && method.DeclaringType.IsValueType)
+            {
+                constructed = new VariableDefinition(self);
+                body.Variables.Add(constructed);
+                il.Emit(OpCodes.Ldloca, constructed);
+                il.Emit(OpCodes.Initobj, self);
+                il.Emit(OpCodes.Ldloca, constructed);
+            }
+            else if (ReadOnlyArgs.HasReadOnlyReceiver(method)) EmitCopy(body, il, body.ThisParameter, self);
+            else il.Emit(OpCodes.Ldarg, body.ThisParameter);
+        }
+        foreach (var p in method.Parameters)
+        {
+            if (ReadOnlyArgs.IsIn(p)) EmitCopy(body, il, p, ReadOnlyArgs.Referent(p));
+            else il.Emit(OpCodes.Ldarg, p);
+        }
+        return constructed;
+    }
+
+    private static void EmitCopy(MethodBody body, ILProcessor il, ParameterDefinition byReference, TypeReference type)
+    {
+        var copy = new VariableDefinition(type);
+        body.Variables.Add(copy);
+        il.Emit(OpCodes.Ldarg, byReference);
+        il.Emit(OpCodes.Ldobj, type);
+        il.Emit(OpCodes.Stloc, copy);
+        il.Emit(OpCodes.Ldloca, copy);
     }
 
     private static void EmitArguments(MethodDefinition method, ILProcessor il)

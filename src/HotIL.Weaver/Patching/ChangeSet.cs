@@ -59,11 +59,18 @@ public static class ModuleDiff
         {
             if (addedTypes.Contains(key.DeclaringTypeFullName)) continue;
             var exists = before.Methods.TryGetValue(key, out var old);
+            // Woven callers copy read-only receivers and `in` arguments when they call a replaced body (decision 0010).
+            if (exists && old!.ReadOnlyArguments != method.ReadOnlyArguments && old.NotReloadableBecause == null)
+            {
+                rude.Add(new RudeEdit(RudeEditKind.ReadOnlinessChanged, key.DeclaringTypeFullName, NameOf(key)));
+                continue;
+            }
             if (exists && old!.Fingerprint == method.Fingerprint) continue;
             if (method.IsStaticConstructor) warnings.Add(StaticConstructorWarning(key, addedFields));
             else if (!exists) ClassifyAdded(method, after.Types[key.DeclaringTypeFullName], added, addedOverrides, rude);
-            else if (method.NotReloadableBecause != null)
-                rude.Add(new RudeEdit(RudeEditKind.MethodNotReloadable, key.DeclaringTypeFullName, NameOf(key), method.NotReloadableBecause));
+            // The running program has a slot only if the old method was woven.
+            else if ((old!.NotReloadableBecause ?? method.NotReloadableBecause) is { } why)
+                rude.Add(new RudeEdit(RudeEditKind.MethodNotReloadable, key.DeclaringTypeFullName, NameOf(key), why));
             else changed.Add(key);
         }
 

@@ -18,6 +18,9 @@ public sealed record MethodShape(
     /// <summary>For an override: the nearest base method it overrides (in this module).</summary>
     public MethodKey? Overrides { get; init; }
 
+    /// <summary>Which of its receiver and parameters are passed read-only (see <see cref="ReadOnlyArgs"/>).</summary>
+    public string ReadOnlyArguments { get; init; } = "";
+
     /// <summary>The source documents its line information points into (none without symbols).</summary>
     public IReadOnlyList<string> Documents { get; init; } = [];
 }
@@ -82,6 +85,7 @@ public sealed class ModuleSnapshot
                 {
                     Role = role,
                     Overrides = overrides,
+                    ReadOnlyArguments = ReadOnlyArgs.Describe(method),
                     Documents = method.DebugInformation.HasSequencePoints
                         ? method.DebugInformation.SequencePoints.Select(p => p.Document.Url).Distinct(StringComparer.Ordinal).ToArray()
                         : [],

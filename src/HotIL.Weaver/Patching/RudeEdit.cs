@@ -27,6 +27,8 @@ public enum RudeEditKind
     MethodNotReloadable,
     /// <summary>A method was added to a type that cannot host added methods.</summary>
     MethodAddedToUnsupportedType,
+    /// <summary>A struct method became readonly or mutating, or a parameter changed between <c>in</c> and <c>ref</c>.</summary>
+    ReadOnlinessChanged,
 }
 
 /// <summary>An edit the reload rejected, with where it is.</summary>
@@ -71,6 +73,7 @@ public static class RudeEdits
         [RudeEditKind.ConstructorAdded] = new("HOTIL1010", "adding a constructor to {0} is not supported yet; restart to apply"),
         [RudeEditKind.MethodNotReloadable] = new("HOTIL1011", "{0} changed but cannot be reloaded"),
         [RudeEditKind.MethodAddedToUnsupportedType] = new("HOTIL1012", "adding method {0} to this kind of type is not supported yet; restart to apply"),
+        [RudeEditKind.ReadOnlinessChanged] = new("HOTIL1013", "changing whether {0} may modify its struct receiver or an argument (readonly, in, ref) cannot be applied; restart to apply"),
     };
 
     /// <summary>The row of <paramref name="kind"/>.</summary>
