@@ -81,6 +81,8 @@ internal static partial class LiveRunner
                     + (edit.ReportedMs is { } r ? $" (tool says {r:0} ms)" : "") + (edit.Note is { } n ? $" [{n}]" : ""));
                 Thread.Sleep(settings.GapMilliseconds);
             }
+            if (tool == Tool.HotIL && settings.DotnetTrace != null)
+                TraceReloads(run, child, tool, path, original, target, settings);
         }
         catch (MeasurementException e)
         {
@@ -93,6 +95,40 @@ internal static partial class LiveRunner
             File.WriteAllText(path, original);
         }
         return run;
+    }
+
+    // A few more edits with dotnet-trace sampling the program; they do not count towards the latencies.
+    private static void TraceReloads(LiveRun run, ChildProcess child, Tool tool, string path, string original, PreparedTarget target, Settings settings)
+    {
+        var count = Math.Min(5, settings.Edits);
+        var output = Path.Combine(settings.WorkDirectory, $"{target.Name}-hotil.nettrace");
+        Tools.Log($"  {tool.Name}: {count} more edits traced with dotnet-trace");
+        var trace = Tracing.Start(settings.DotnetTrace!, child.Id, output);
+        try
+        {
+            Thread.Sleep(2000); // the session attaches
+            for (var i = 1; i <= count; i++)
+            {
+                var number = settings.Edits + 1 + i;
+                Edit(child, tool, path, target.WithToken(original, Edits.Token(number)), Edits.Token(number), number, settings);
+                Thread.Sleep(settings.GapMilliseconds);
+            }
+        }
+        finally
+        {
+            Tracing.Stop(trace);
+        }
+        try
+        {
+            run.Trace = Tracing.Analyze(settings.DotnetTrace!, output, count);
+            Tools.Log($"  {tool.Name}: traced {run.Trace.PerReloadMs:0} ms per reload: "
+                + string.Join(", ", run.Trace.Steps.Take(4).Select(s => $"{s.Name} {s.MsPerReload:0} ms")));
+        }
+        catch (Exception e) when (e is MeasurementException or IOException or System.Text.Json.JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            run.TraceError = e.Message;
+            Tools.Log($"  {tool.Name}: trace: {e.Message}");
+        }
     }
 
     private static EditResult Edit(ChildProcess child, Tool tool, string path, string text, string token, int number, Settings settings)
@@ -134,19 +170,17 @@ internal static class StartupRunner
         try
         {
             // One unmeasured run of each first: the first start after a build pays for cold disk caches.
-            Once(target, target.PlainDirectory, false, settings);
-            Once(target, target.HotILDirectory, true, settings);
+            Once(target, target.PlainDirectory, settings);
+            Once(target, target.HotILDirectory, settings);
             for (var i = 0; i < settings.StartupRuns; i++)
             {
                 foreach (var withHotIL in i % 2 == 0 ? new[] { false, true } : [true, false])
                 {
-                    var (first, ready) = Once(target, withHotIL ? target.HotILDirectory : target.PlainDirectory, withHotIL, settings);
+                    var first = Once(target, withHotIL ? target.HotILDirectory : target.PlainDirectory, settings);
                     (withHotIL ? result.HotILFirstOutputMs : result.PlainFirstOutputMs).Add(first);
-                    if (ready is { } r) result.HotILReadyMs.Add(r);
                 }
             }
-            Tools.Log($"  start-up: plain {Tools.Median(result.PlainFirstOutputMs):0} ms, HotIL {Tools.Median(result.HotILFirstOutputMs):0} ms to first output"
-                + $" (HotIL ready {Tools.Median(result.HotILReadyMs):0} ms)");
+            Tools.Log($"  start-up: plain {Tools.Median(result.PlainFirstOutputMs):0} ms, HotIL {Tools.Median(result.HotILFirstOutputMs):0} ms to first output");
         }
         catch (MeasurementException e)
         {
@@ -156,20 +190,14 @@ internal static class StartupRunner
         return result;
     }
 
-    private static (double FirstOutput, double? Ready) Once(PreparedTarget target, string directory, bool withHotIL, Settings settings)
+    // Killed as soon as it has printed: HotIL's warm-up goes on in the background (the live run reports start → ready).
+    private static double Once(PreparedTarget target, string directory, Settings settings)
     {
         using var child = ChildProcess.Start("dotnet", directory, [target.OutputAssembly(directory), .. target.ProgramArguments], target.ProgramEnvironment);
         using var registration = Children.Register(child);
         var first = child.WaitFor(l => !l.IsError, 0, settings.StartTimeout)
             ?? throw new MeasurementException($"no output within {settings.StartTimeout.TotalSeconds:0} s:\n{child.Tail()}");
-        double? ready = null;
-        if (withHotIL)
-        {
-            var line = child.WaitFor(Tool.HotIL.IsReady, 0, settings.StartTimeout)
-                ?? throw new MeasurementException($"HotIL never said it was watching:\n{child.Tail()}");
-            ready = Tools.Milliseconds(child.StartTimestamp, line.Timestamp);
-        }
-        return (Tools.Milliseconds(child.StartTimestamp, first.Timestamp), ready);
+        return Tools.Milliseconds(child.StartTimestamp, first.Timestamp);
     }
 }
 

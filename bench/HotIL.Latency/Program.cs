@@ -24,6 +24,8 @@ var runtimeConfiguration = new Option<string>("--runtime-configuration") { Descr
 runtimeConfiguration.AcceptOnlyFromAmong("Release", "Debug");
 var workDirectory = new Option<DirectoryInfo?>("--work-dir") { Description = "Where the programs are written [default: a new temporary folder, deleted afterwards unless --keep]." };
 var keep = new Option<bool>("--keep") { Description = "Keep the work folder." };
+var trace = new Option<bool>("--trace") { Description = "After the warm edits, make 5 more under dotnet-trace and split HotIL's reload time by the step it was in (needs the dotnet-trace tool: dotnet tool install -g dotnet-trace)." };
+var dotnetTrace = new Option<FileInfo?>("--dotnet-trace") { Description = "Path of the dotnet-trace tool [default: found on PATH or in ~/.dotnet/tools]." };
 var markdown = new Option<FileInfo?>("--markdown") { Description = "Also write the markdown report to this file." };
 var json = new Option<FileInfo?>("--json") { Description = "Also write every measurement as JSON to this file." };
 
@@ -34,7 +36,7 @@ var root = new RootCommand("""
     (markdown) goes to standard output, progress to standard error.
     """)
 {
-    targets, measure, edits, startupRuns, quick, poll, gap, write, editTimeout, hotilRoot, runtimeConfiguration, workDirectory, keep, markdown, json,
+    targets, measure, edits, startupRuns, quick, poll, gap, write, editTimeout, hotilRoot, runtimeConfiguration, workDirectory, keep, trace, dotnetTrace, markdown, json,
 };
 
 root.SetAction(result =>
@@ -64,6 +66,16 @@ root.SetAction(result =>
         Console.Error.WriteLine("no HotIL clone found (eng/HotIL.InRepo.targets); pass --hotil-root");
         return 2;
     }
+    string? traceTool = null;
+    if (result.GetValue(trace))
+    {
+        traceTool = Tracing.FindTool(result.GetValue(dotnetTrace)?.FullName);
+        if (traceTool == null)
+        {
+            Console.Error.WriteLine("--trace needs the dotnet-trace tool: dotnet tool install -g dotnet-trace (or pass --dotnet-trace <path>)");
+            return 2;
+        }
+    }
     var work = result.GetValue(workDirectory)?.FullName ?? Path.Combine(Path.GetTempPath(), $"hotil-latency-{Guid.NewGuid():N}"[..28]);
     var settings = new Settings
     {
@@ -83,6 +95,7 @@ root.SetAction(result =>
         RuntimeConfiguration = result.GetValue(runtimeConfiguration)!,
         WorkDirectory = work,
         KeepWorkDirectory = result.GetValue(keep) || result.GetValue(workDirectory) != null,
+        DotnetTrace = traceTool,
         MarkdownPath = result.GetValue(markdown)?.FullName,
         JsonPath = result.GetValue(json)?.FullName,
     };

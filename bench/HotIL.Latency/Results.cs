@@ -27,6 +27,11 @@ internal sealed class LiveRun
 
     public string? Error { get; set; }
 
+    /// <summary>Where the reloads of a few extra, traced edits spent their time (<c>--trace</c>).</summary>
+    public TraceBreakdown? Trace { get; set; }
+
+    public string? TraceError { get; set; }
+
     public double WarmP50 => Tools.Percentile(WarmLatencies, 0.50);
 
     public double WarmP95 => Tools.Percentile(WarmLatencies, 0.95);
@@ -47,8 +52,6 @@ internal sealed class StartupResult
     public List<double> PlainFirstOutputMs { get; } = [];
 
     public List<double> HotILFirstOutputMs { get; } = [];
-
-    public List<double> HotILReadyMs { get; } = [];
 
     public string? Error { get; set; }
 }

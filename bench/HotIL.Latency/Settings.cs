@@ -49,6 +49,9 @@ internal sealed record Settings
 
     public required bool KeepWorkDirectory { get; init; }
 
+    /// <summary>The dotnet-trace tool, when HotIL's reloads are to be sampled (<c>--trace</c>).</summary>
+    public string? DotnetTrace { get; init; }
+
     public string? MarkdownPath { get; init; }
 
     public string? JsonPath { get; init; }

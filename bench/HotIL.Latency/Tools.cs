@@ -25,9 +25,13 @@ internal static class Tools
     public static double Milliseconds(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
 
     /// <summary>Runs <c>dotnet</c> to completion; returns the exit code, the combined output and how long it took.</summary>
-    public static (int ExitCode, string Output, TimeSpan Elapsed) Dotnet(string workingDirectory, TimeSpan timeout, params string[] arguments)
+    public static (int ExitCode, string Output, TimeSpan Elapsed) Dotnet(string workingDirectory, TimeSpan timeout, params string[] arguments) =>
+        Run("dotnet", workingDirectory, timeout, arguments);
+
+    /// <summary>Runs a program to completion; returns the exit code, the combined output and how long it took.</summary>
+    public static (int ExitCode, string Output, TimeSpan Elapsed) Run(string fileName, string workingDirectory, TimeSpan timeout, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(fileName)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -50,7 +54,7 @@ internal static class Tools
         if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish in {timeout.TotalMinutes:0} minutes:\n{output}");
+            throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish in {timeout.TotalMinutes:0} minutes:\n{output}");
         }
         process.WaitForExit();
         lock (output) return (process.ExitCode, output.ToString(), clock.Elapsed);
