@@ -49,6 +49,9 @@ public static class WovenAssemblyFile
     private static (ModuleDefinition, SymbolKind) Read(string assemblyPath, string pdbPath, List<(string, string)> warnings)
     {
         var image = ReadBytes(assemblyPath);
+        // Before Cecil: a corrupt size, count or reference can make its reader exhaust memory or the stack rather than throw.
+        if (ImageValidation.FindProblem(image) is { } problem)
+            throw new WeaveException(WeaveDiagnostics.UnreadableAssembly, $"the file is not a readable .NET assembly: {problem}; it was left unchanged");
         var pdb = File.Exists(pdbPath) ? ReadBytes(pdbPath) : null;
         try
         {

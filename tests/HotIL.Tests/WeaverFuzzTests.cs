@@ -1,4 +1,8 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Reflection.Metadata;
+using System.Reflection.Metadata.Ecma335;
+using System.Reflection.PortableExecutable;
 using System.Runtime.Loader;
 using CsCheck;
 using HotIL.Tests.Support;
@@ -44,8 +48,7 @@ public sealed class WeaverFuzzTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void Mutated_assemblies_are_woven_into_loadable_assemblies_or_rejected_with_a_diagnostic()
     {
-        // The suite replays a fixed sample; a long run on demand draws fresh inputs (and may meet the known
-        // out-of-memory in Cecil's reader, docs/security.md).
+        // The suite replays a fixed sample; a long run on demand draws fresh inputs.
         var onDemand = int.TryParse(Environment.GetEnvironmentVariable("HOTIL_FUZZ_ITERATIONS"), out var n);
         var iterations = onDemand ? n : 120;
         var (image, pdb) = TestCompiler.Compile("Fuzz", Source, optimize: true);
@@ -65,17 +68,134 @@ public sealed class WeaverFuzzTests(ITestOutputHelper output) : IDisposable
         outcomes.Keys.Should().OnlyContain(k => k == "woven and loaded" || k.StartsWith("HOTIL", StringComparison.Ordinal) || k.StartsWith("input itself is invalid", StringComparison.Ordinal));
     }
 
+    // Mutations found by long runs that made Cecil's reader exhaust memory or the stack and the process
+    // die, before ImageValidation (docs/security.md). Each is located through the metadata, not at a fixed offset.
+    [Theory]
+    [InlineData("nested class row count")]
+    [InlineData("metadata stream count")]
+    [InlineData("unterminated stream name")]
+    [InlineData("generic arity")]
+    [InlineData("type specification naming itself")]
+    public void Inputs_that_made_Cecil_kill_the_process_are_rejected_before_it_reads_them(string mutation)
+    {
+        var (image, pdb) = TestCompiler.Compile("Fuzz", Source, optimize: true);
+        var mutated = Mutate(image, mutation, out var probe);
+
+        // Guard and wiring are proven on inputs Cecil survives first, so a regression fails the test instead of
+        // handing Cecil the input that kills the test host.
+        ImageValidation.FindProblem(mutated).Should().NotBeNull();
+        Rejection(probe, pdb).Message.Should().Contain("exceeds", "weaving runs the validation before Cecil reads the file");
+
+        var rejection = Rejection(mutated, pdb);
+        rejection.Id.Should().Be(WeaveDiagnostics.UnreadableAssembly);
+        rejection.Message.Should().EndWith("it was left unchanged");
+        output.WriteLine($"{mutation}: {rejection.Message}");
+    }
+
+    // The bytes each mutation changes, and as a probe a harmless over-count that only the validation rejects.
+    private static byte[] Mutate(byte[] image, string mutation, out byte[] probe)
+    {
+        using var pe = new PEReader(ImmutableArray.Create(image));
+        var metadata = pe.GetMetadataReader();
+        var root = pe.PEHeaders.MetadataStartOffset;
+        var arity = GenericArityOffset(metadata, root);
+        image[arity].Should().Be(1);
+        probe = (byte[])image.Clone();
+        probe[arity] = 0x7F; // 127 type arguments in a blob with one byte left
+
+        var mutated = (byte[])image.Clone();
+        switch (mutation)
+        {
+            case "nested class row count":
+                // 0x47000003 rows: MetadataReader.InitializeNestedTypes sizes a dictionary by it and the runtime aborts.
+                var rows = RowCountOffset(metadata, root, TableIndex.NestedClass);
+                BitConverter.ToInt32(image, rows).Should().Be(metadata.GetTableRowCount(TableIndex.NestedClass));
+                mutated[rows + 3] = 0x47;
+                break;
+            case "metadata stream count":
+                // 0xEA05 streams: ImageReader.ReadMetadata walks into garbage headers and allocates each one's size.
+                var count = root + 16 + BitConverter.ToInt32(image, root + 12) + 2;
+                BitConverter.ToUInt16(image, count).Should().Be(5);
+                mutated[count + 1] = 0xEA;
+                break;
+            case "unterminated stream name":
+                // "#US" runs into the next header: System.Reflection.Metadata still accepts the headers, while Cecil
+                // reads a stream of 1.2 GB from the bytes after it.
+                var name = image.AsSpan(root, pe.PEHeaders.MetadataSize).IndexOf("#US\0"u8);
+                name.Should().BePositive();
+                mutated[root + name + 3] = (byte)'x';
+                break;
+            case "generic arity":
+                // IEnumerable<int> in Sum's signature gets about 487 million type arguments (0xDD starts a 4-byte
+                // integer): SignatureReader adds a placeholder generic parameter for each until memory runs out.
+                mutated[arity] = 0xDD;
+                break;
+            case "type specification naming itself":
+                // Its generic type becomes itself: MetadataReader.GetTypeSpecification recurses until the stack overflows.
+                var (token, self) = SelfNamingTypeSpec(metadata, root);
+                mutated[token] = self;
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(mutation));
+        }
+        return mutated;
+    }
+
+    // Row counts precede the first table, one 4-byte count per present table in table order.
+    private static int RowCountOffset(MetadataReader metadata, int root, TableIndex table) =>
+        root + metadata.GetTableMetadataOffset(TableIndex.Module)
+        - 4 * Enum.GetValues<TableIndex>().Distinct().Count(t => t >= table && metadata.GetTableRowCount(t) > 0);
+
+    // Sum(IEnumerable<int>): header, parameter count, int, then GENERICINST CLASS type-token arity.
+    private static int GenericArityOffset(MetadataReader metadata, int root)
+    {
+        var sum = metadata.MethodDefinitions.Select(metadata.GetMethodDefinition).Single(m => metadata.GetString(m.Name) == "Sum");
+        var blob = metadata.GetBlobReader(sum.Signature);
+        blob.ReadSignatureHeader();
+        blob.ReadCompressedInteger();
+        blob.ReadSignatureTypeCode();
+        blob.ReadSignatureTypeCode().Should().Be(SignatureTypeCode.GenericTypeInstance);
+        blob.ReadCompressedInteger();
+        blob.ReadTypeHandle();
+        return BlobOffset(metadata, root, sum.Signature) + blob.Offset;
+    }
+
+    // The first type specification instantiating a generic named by a one-byte token (GENERICINST, CLASS or
+    // VALUETYPE, token, ...), and the one-byte token that names that type specification itself.
+    private static (int Offset, byte Self) SelfNamingTypeSpec(MetadataReader metadata, int root)
+    {
+        for (var row = 1; row < 32; row++)
+        {
+            var signature = metadata.GetTypeSpecification(MetadataTokens.TypeSpecificationHandle(row)).Signature;
+            var bytes = metadata.GetBlobBytes(signature);
+            if (bytes is [0x15, _, < 0x80, ..]) return (BlobOffset(metadata, root, signature) + 2, (byte)(row << 2 | 2));
+        }
+        throw new InvalidOperationException("no generic instantiation among the first type specifications");
+    }
+
+    private static int BlobOffset(MetadataReader metadata, int root, BlobHandle blob)
+    {
+        const int lengthPrefix = 1; // a blob shorter than 128 bytes
+        metadata.GetBlobBytes(blob).Length.Should().BeLessThan(128);
+        return root + metadata.GetHeapMetadataOffset(HeapIndex.Blob) + MetadataTokens.GetHeapOffset(blob) + lengthPrefix;
+    }
+
+    private WeaveException Rejection(byte[] input, byte[] pdb)
+    {
+        var dll = WriteInput(input, pdb);
+        var weave = () => Weave(dll);
+        var rejection = weave.Should().Throw<WeaveException>().Which;
+        File.ReadAllBytes(dll).Should().Equal(input, "a failed weave leaves the input as it was");
+        return rejection;
+    }
+
     // One input: a diagnostic must leave the file untouched; a woven result must load and list its types.
     private string WeaveOnce(byte[] input, byte[] pdb)
     {
-        var dll = Path.Combine(_directory, "Fuzz.dll");
-        File.WriteAllBytes(dll, input);
-        File.WriteAllBytes(Path.ChangeExtension(dll, ".pdb"), pdb);
+        var dll = WriteInput(input, pdb);
         try
         {
-            var outcome = WovenAssemblyFile.Weave(dll, Path.Combine(_directory, "Fuzz.hotil.json"),
-                r => new Manifest { AssemblyName = "Fuzz", ProjectDirectory = _directory, CompilerArguments = [], Slots = r.Slots.Select(s => s.Key.Value).ToArray() });
-            if (outcome.Result.AlreadyWoven) return "HOTIL (already woven)";
+            if (Weave(dll).Result.AlreadyWoven) return "HOTIL (already woven)";
         }
         catch (WeaveException e)
         {
@@ -87,6 +207,18 @@ public sealed class WeaverFuzzTests(ITestOutputHelper output) : IDisposable
         var original = LoadFailure(input, checkTypeReferences: true);
         return original != null ? $"input itself is invalid ({original.Split(':')[0]}), kept as it was" : $"woven but does not load: {woven}";
     }
+
+    private string WriteInput(byte[] input, byte[] pdb)
+    {
+        var dll = Path.Combine(_directory, "Fuzz.dll");
+        File.WriteAllBytes(dll, input);
+        File.WriteAllBytes(Path.ChangeExtension(dll, ".pdb"), pdb);
+        return dll;
+    }
+
+    private FileWeaveOutcome Weave(string dll) =>
+        WovenAssemblyFile.Weave(dll, Path.Combine(_directory, "Fuzz.hotil.json"),
+            r => new Manifest { AssemblyName = "Fuzz", ProjectDirectory = _directory, CompilerArguments = [], Slots = r.Slots.Select(s => s.Key.Value).ToArray() });
 
     // Whether the runtime rejects the image when it loads its types. For the input, also whether it
     // names a type that does not exist: the runtime meets those only when it compiles a method, and
@@ -120,7 +252,20 @@ public sealed class WeaverFuzzTests(ITestOutputHelper output) : IDisposable
         return module.GetTypeReferences()
             .Where(t => t.Scope is Mono.Cecil.AssemblyNameReference)
             .Select(t => t.FullName.Replace('/', '+') + ", " + ((Mono.Cecil.AssemblyNameReference)t.Scope).FullName)
-            .FirstOrDefault(name => Type.GetType(name, throwOnError: false) == null);
+            .FirstOrDefault(name => !Resolves(name));
+    }
+
+    // throwOnError: false still throws when a mutation leaves a name that does not parse.
+    private static bool Resolves(string typeName)
+    {
+        try
+        {
+            return Type.GetType(typeName, throwOnError: false) != null;
+        }
+        catch (Exception e) when (e is ArgumentException or FileLoadException)
+        {
+            return false;
+        }
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);

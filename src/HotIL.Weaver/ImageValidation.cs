@@ -1,0 +1,275 @@
+using System.Reflection.Metadata;
+using System.Reflection.Metadata.Ecma335;
+using System.Reflection.PortableExecutable;
+using System.Runtime.InteropServices;
+
+namespace HotIL.Weaver;
+
+/// <summary>
+/// Checks an assembly image before Cecil reads it. Cecil trusts the sizes, counts and references it
+/// finds: it allocates by them (a metadata stream's size, a table's row count, a generic arity in a
+/// signature) and follows them recursively, so a corrupt value can exhaust memory or the stack and
+/// kill the process instead of throwing. System.Reflection.Metadata validates headers, streams and
+/// row counts against the image; the rest is checked here the way Cecil will read it.
+/// </summary>
+internal static class ImageValidation
+{
+    // A generic parameter's number is a 16-bit column, so no arity or index beyond it is real; Cecil
+    // creates that many placeholder parameters for a referenced generic.
+    private const int MaxGenericCount = ushort.MaxValue;
+
+    // The runtime's limit; Cecil adds one dimension per rank.
+    private const int MaxArrayRank = 32;
+
+    // Far deeper than compilers nest types, far shallower than what overflows Cecil's recursive reader.
+    private const int MaxNesting = 1000;
+
+    // How many type specifications Cecil may read to build one (it reads a nested one afresh each time).
+    private const int MaxTypeSpecExpansion = 100_000;
+
+    /// <summary>Why Cecil must not read <paramref name="image"/>, or null when it may.</summary>
+    public static string? FindProblem(byte[] image)
+    {
+        try
+        {
+            // Views the array without copying it; the caller does not change it while this runs.
+            using var pe = new PEReader(ImmutableCollectionsMarshal.AsImmutableArray(image));
+            if (!pe.HasMetadata) return "it has no .NET metadata";
+            CheckStreamHeaders(pe.GetMetadata().GetReader());
+            var metadata = pe.GetMetadataReader();
+            CheckDebugData(pe, image.Length);
+            CheckSignatures(metadata);
+            CheckTypeSpecs(metadata);
+            CheckPermissionSets(metadata);
+            return null;
+        }
+        catch (BadImageFormatException e)
+        {
+            return $"its headers or metadata are malformed ({e.Message})";
+        }
+        // System.Reflection.Metadata throws other types on some corruptions too (OverflowException, for one).
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return $"its headers or metadata are malformed ({e.GetType().Name}: {e.Message})";
+        }
+    }
+
+    // Cecil walks the stream headers its own way (a name ends at 16 bytes even without its terminator,
+    // a repeated name replaces the earlier stream) and reads each stream whole at the size its header
+    // gives, so a header that System.Reflection.Metadata parsed differently or skipped can still make
+    // it allocate gigabytes. This walks them as ImageReader.ReadMetadata does.
+    private static void CheckStreamHeaders(BlobReader root)
+    {
+        root.Offset = 12;
+        var versionLength = root.ReadInt32();
+        root.Offset += versionLength + 2; // the version string, then flags
+        int count = root.ReadUInt16();
+        var names = new HashSet<string>();
+        for (var i = 0; i < count; i++)
+        {
+            long offset = root.ReadUInt32(), size = root.ReadUInt32();
+            if (offset + size > root.Length)
+                throw new BadImageFormatException($"metadata stream {i} of {size} bytes at {offset} lies outside the metadata");
+            var name = ReadStreamName(ref root);
+            if (!names.Add(name)) throw new BadImageFormatException($"the metadata stream {name} appears twice");
+        }
+    }
+
+    private static string ReadStreamName(ref BlobReader root)
+    {
+        var name = new System.Text.StringBuilder();
+        for (byte b; name.Length < 16 && (b = root.ReadByte()) != 0;) name.Append((char)b);
+        if (name.Length == 16) throw new BadImageFormatException("a metadata stream name is not terminated");
+        root.Offset += ((name.Length + 4) & ~3) - name.Length - 1; // padding to a 4-byte boundary
+        return name.ToString();
+    }
+
+    // Cecil reads each entry's data whole, and decompresses an embedded PDB to the size it declares.
+    private static void CheckDebugData(PEReader pe, int imageLength)
+    {
+        foreach (var entry in pe.ReadDebugDirectory())
+        {
+            if (entry.DataPointer == 0) continue;
+            if (entry.DataPointer < 0 || entry.DataSize < 0 || (long)entry.DataPointer + entry.DataSize > imageLength)
+                throw new BadImageFormatException($"debug data of {entry.DataSize} bytes at {entry.DataPointer} lies outside the file");
+            if (entry.Type == DebugDirectoryEntryType.EmbeddedPortablePdb)
+            {
+                using var pdb = pe.ReadEmbeddedPortablePdbDebugDirectoryData(entry);
+                CheckSignatures(pdb.GetMetadataReader());
+            }
+        }
+    }
+
+    // Every signature Cecil decodes: member, local and call-site signatures, method instantiations, local constants.
+    private static void CheckSignatures(MetadataReader metadata)
+    {
+        foreach (var handle in metadata.MethodDefinitions) CheckSignature(metadata, metadata.GetMethodDefinition(handle).Signature);
+        foreach (var handle in metadata.FieldDefinitions) CheckSignature(metadata, metadata.GetFieldDefinition(handle).Signature);
+        foreach (var handle in metadata.PropertyDefinitions) CheckSignature(metadata, metadata.GetPropertyDefinition(handle).Signature);
+        foreach (var handle in metadata.MemberReferences) CheckSignature(metadata, metadata.GetMemberReference(handle).Signature);
+        for (var row = 1; row <= metadata.GetTableRowCount(TableIndex.StandAloneSig); row++)
+            CheckSignature(metadata, metadata.GetStandaloneSignature(MetadataTokens.StandaloneSignatureHandle(row)).Signature);
+        for (var row = 1; row <= metadata.GetTableRowCount(TableIndex.MethodSpec); row++)
+            CheckSignature(metadata, metadata.GetMethodSpecification(MetadataTokens.MethodSpecificationHandle(row)).Signature);
+        for (var row = 1; row <= metadata.GetTableRowCount(TableIndex.LocalConstant); row++)
+            new SignatureWalk(metadata.GetBlobReader(metadata.GetLocalConstant(MetadataTokens.LocalConstantHandle(row)).Signature)).Type(0);
+    }
+
+    private static void CheckSignature(MetadataReader metadata, BlobHandle handle) =>
+        new SignatureWalk(metadata.GetBlobReader(handle)).Signature();
+
+    // Type specifications, and the ones each names: Cecil's MetadataReader.GetTypeSpecification reads a
+    // named one afresh each time, so one that contains itself overflows the stack.
+    private static void CheckTypeSpecs(MetadataReader metadata)
+    {
+        var count = metadata.GetTableRowCount(TableIndex.TypeSpec);
+        var named = new List<int>[count + 1];
+        for (var row = 1; row <= count; row++)
+        {
+            named[row] = [];
+            var signature = metadata.GetTypeSpecification(MetadataTokens.TypeSpecificationHandle(row)).Signature;
+            new SignatureWalk(metadata.GetBlobReader(signature)) { TypeSpecs = named[row] }.Type(0);
+        }
+        var expansion = new int[count + 1]; // 0 not yet counted, -1 being counted
+        for (var row = 1; row <= count; row++) Expansion(row, named, expansion, 0);
+    }
+
+    private static int Expansion(int row, List<int>[] named, int[] expansion, int depth)
+    {
+        if (row >= named.Length) throw new BadImageFormatException($"a signature names type specification {row}, which does not exist");
+        if (expansion[row] > 0) return expansion[row];
+        if (expansion[row] < 0) throw new BadImageFormatException($"type specification {row} contains itself");
+        if (depth > MaxNesting) throw new BadImageFormatException($"type specifications nest more than {MaxNesting} deep");
+        expansion[row] = -1;
+        var total = 1;
+        foreach (var inner in named[row])
+        {
+            total += Expansion(inner, named, expansion, depth + 1);
+            if (total > MaxTypeSpecExpansion)
+                throw new BadImageFormatException($"type specification {row} expands to more than {MaxTypeSpecExpansion} others");
+        }
+        return expansion[row] = total;
+    }
+
+    // A binary permission set ('.', count, attributes) sizes its collection by the count.
+    private static void CheckPermissionSets(MetadataReader metadata)
+    {
+        foreach (var handle in metadata.DeclarativeSecurityAttributes)
+        {
+            var blob = metadata.GetBlobReader(metadata.GetDeclarativeSecurityAttribute(handle).PermissionSet);
+            if (blob.Length > 0 && blob.ReadByte() == '.') ReadCount(ref blob, "permission");
+        }
+    }
+
+    // A count of items that take at least a byte each cannot exceed the bytes left in the blob.
+    private static int ReadCount(ref BlobReader blob, string what)
+    {
+        var count = blob.ReadCompressedInteger();
+        return count <= blob.RemainingBytes ? count
+            : throw new BadImageFormatException($"a {what} count of {count} exceeds the {blob.RemainingBytes} bytes left in its blob");
+    }
+
+    /// <summary>Walks one signature blob as Cecil's SignatureReader will, bounding every count it allocates or loops by.</summary>
+    private ref struct SignatureWalk(BlobReader blob)
+    {
+        private BlobReader _blob = blob;
+
+        /// <summary>When set, collects the type specifications the blob names.</summary>
+        public List<int>? TypeSpecs { get; init; }
+
+        public void Signature()
+        {
+            var header = _blob.ReadSignatureHeader();
+            switch (header.Kind)
+            {
+                case SignatureKind.Method:
+                    Method(header, 0);
+                    break;
+                case SignatureKind.Property:
+                    Types(ReadCount(ref _blob, "parameter") + 1, 0);
+                    break;
+                case SignatureKind.Field:
+                    Type(0);
+                    break;
+                case SignatureKind.LocalVariables:
+                    Types(ReadCount(ref _blob, "local"), 0);
+                    break;
+                case SignatureKind.MethodSpecification:
+                    Types(ReadCount(ref _blob, "type argument"), 0);
+                    break;
+                default:
+                    throw new BadImageFormatException($"a signature has the unknown kind {header.Kind}");
+            }
+        }
+
+        // Mirrors the element types Cecil's SignatureReader.ReadTypeSignature accepts.
+        public void Type(int depth)
+        {
+            if (depth > MaxNesting) throw new BadImageFormatException($"a signature nests types more than {MaxNesting} deep");
+            var code = _blob.ReadSignatureTypeCode();
+            switch (code)
+            {
+                case SignatureTypeCode.Void or SignatureTypeCode.Boolean or SignatureTypeCode.Char
+                    or SignatureTypeCode.SByte or SignatureTypeCode.Byte or SignatureTypeCode.Int16 or SignatureTypeCode.UInt16
+                    or SignatureTypeCode.Int32 or SignatureTypeCode.UInt32 or SignatureTypeCode.Int64 or SignatureTypeCode.UInt64
+                    or SignatureTypeCode.Single or SignatureTypeCode.Double or SignatureTypeCode.String or SignatureTypeCode.Object
+                    or SignatureTypeCode.IntPtr or SignatureTypeCode.UIntPtr or SignatureTypeCode.TypedReference:
+                    break;
+                case SignatureTypeCode.TypeHandle:
+                    TypeHandle();
+                    break;
+                case SignatureTypeCode.Pointer or SignatureTypeCode.ByReference or SignatureTypeCode.Pinned
+                    or SignatureTypeCode.SZArray or SignatureTypeCode.Sentinel:
+                    Type(depth + 1);
+                    break;
+                case SignatureTypeCode.RequiredModifier or SignatureTypeCode.OptionalModifier:
+                    TypeHandle();
+                    Type(depth + 1);
+                    break;
+                case SignatureTypeCode.GenericTypeParameter or SignatureTypeCode.GenericMethodParameter:
+                    ReadBounded(MaxGenericCount, "generic parameter index");
+                    break;
+                case SignatureTypeCode.GenericTypeInstance:
+                    _blob.ReadByte(); // class or value type
+                    TypeHandle();
+                    Types(ReadCount(ref _blob, "type argument"), depth + 1);
+                    break;
+                case SignatureTypeCode.Array:
+                    Type(depth + 1);
+                    ReadBounded(MaxArrayRank, "array rank");
+                    for (int i = 0, sizes = ReadCount(ref _blob, "array size"); i < sizes; i++) _blob.ReadCompressedInteger();
+                    for (int i = 0, bounds = ReadCount(ref _blob, "array bound"); i < bounds; i++) _blob.ReadCompressedSignedInteger();
+                    break;
+                case SignatureTypeCode.FunctionPointer:
+                    Method(_blob.ReadSignatureHeader(), depth + 1);
+                    break;
+                default:
+                    throw new BadImageFormatException($"a signature has the unknown element type 0x{(int)code:x2}");
+            }
+        }
+
+        private void Method(SignatureHeader header, int depth)
+        {
+            if (header.IsGeneric) ReadBounded(MaxGenericCount, "generic arity");
+            Types(ReadCount(ref _blob, "parameter") + 1, depth);
+        }
+
+        private void Types(int count, int depth)
+        {
+            for (var i = 0; i < count; i++) Type(depth);
+        }
+
+        private void TypeHandle()
+        {
+            var handle = _blob.ReadTypeHandle();
+            if (handle.IsNil) throw new BadImageFormatException("a signature has an invalid type token");
+            if (handle.Kind == HandleKind.TypeSpecification) TypeSpecs?.Add(MetadataTokens.GetRowNumber(handle));
+        }
+
+        private void ReadBounded(int max, string what)
+        {
+            var value = _blob.ReadCompressedInteger();
+            if (value > max) throw new BadImageFormatException($"a signature's {what} of {value} exceeds {max}");
+        }
+    }
+}
