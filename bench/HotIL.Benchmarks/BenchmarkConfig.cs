@@ -13,6 +13,8 @@ internal static class BenchmarkConfig
         ["default"] = null,
         ["dry"] = Job.Dry,
         ["short"] = Job.ShortRun,
+        // What bench/perf.sh runs: enough iterations for upper outliers to be removed, one launch per job.
+        ["steady"] = Job.Default.WithLaunchCount(1).WithWarmupCount(6).WithIterationCount(15),
         ["medium"] = Job.MediumRun,
         ["long"] = Job.LongRun,
         ["verylong"] = Job.VeryLongRun,
