@@ -114,8 +114,7 @@ internal sealed class ReloadSession
             return new ReloadResult(Name, ReloadStatus.CompileFailed, Generation, clock.Elapsed) { Diagnostics = compiled.Errors };
 
         var module = Read(compiled);
-        var snapshot = ModuleSnapshot.Of(module);
-        if (compiled.CompiledInFull != null) snapshot = snapshot.CompletedFrom(_applied, compiled.CompiledInFull);
+        var snapshot = compiled.CompiledInFull == null ? ModuleSnapshot.Of(module) : ModuleSnapshot.OfPartial(module, _applied, compiled.CompiledInFull);
         var changes = ModuleDiff.Compare(_applied, snapshot);
         var warnings = changes.Warnings.Select(w => Format("warning", w.Id, w.TypeFullName, w.MemberName, w.Message)).ToArray();
         if (!changes.CanApply)

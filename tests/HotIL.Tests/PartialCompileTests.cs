@@ -86,7 +86,7 @@ public sealed class PartialCompileTests(ITestOutputHelper output) : IDisposable
         var whole = compiler.Emit(allowPartial: false);
 
         partial.CompiledInFull.Should().BeEquivalentTo([Path.Combine(_directory, file)], edit);
-        var fromPartial = Snapshot(partial).CompletedFrom(baseline, partial.CompiledInFull!);
+        var fromPartial = Snapshot(partial, baseline, partial.CompiledInFull);
         var fromWhole = Snapshot(whole);
         output.WriteLine($"{edit}: partial {partial.Elapsed.TotalMilliseconds:0} ms, whole {whole.Elapsed.TotalMilliseconds:0} ms");
         ShouldAgree(ModuleDiff.Compare(baseline, fromPartial), ModuleDiff.Compare(baseline, fromWhole), fromPartial, fromWhole);
@@ -116,7 +116,7 @@ public sealed class PartialCompileTests(ITestOutputHelper output) : IDisposable
         var result = compiler.Emit();
 
         result.CompiledInFull.Should().BeEquivalentTo(new[] { "Other.cs", "Counter.cs" }.Select(f => Path.Combine(_directory, f)));
-        var changed = ModuleDiff.Compare(baseline, Snapshot(result).CompletedFrom(baseline, result.CompiledInFull!)).Changed;
+        var changed = ModuleDiff.Compare(baseline, Snapshot(result, baseline, result.CompiledInFull)).Changed;
         changed.Select(k => k.DisplayName).Should().Contain(n => n.Contains("Use")).And.Contain(n => n.Contains("Upto"));
 
         compiler.Accept();
@@ -165,14 +165,14 @@ public sealed class PartialCompileTests(ITestOutputHelper output) : IDisposable
         compiler.Update(path, text.Replace(from, to, StringComparison.Ordinal));
     }
 
-    private static ModuleSnapshot Snapshot(CompileResult result)
+    private static ModuleSnapshot Snapshot(CompileResult result, ModuleSnapshot? previous = null, IReadOnlySet<string>? compiledInFull = null)
     {
         result.Succeeded.Should().BeTrue(string.Join(Environment.NewLine, result.Errors));
         using var module = ModuleDefinition.ReadModule(new MemoryStream(result.Assembly!), new ReaderParameters
         {
             ReadSymbols = true, SymbolStream = new MemoryStream(result.Pdb!), SymbolReaderProvider = new PortablePdbReaderProvider(),
         });
-        return ModuleSnapshot.Of(module);
+        return previous == null ? ModuleSnapshot.Of(module) : ModuleSnapshot.OfPartial(module, previous, compiledInFull!);
     }
 
     private static void ShouldAgree(ChangeSet partial, ChangeSet whole, ModuleSnapshot fromPartial, ModuleSnapshot fromWhole)

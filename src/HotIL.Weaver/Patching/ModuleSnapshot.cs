@@ -71,43 +71,64 @@ public sealed class ModuleSnapshot
     {
         var types = new Dictionary<string, TypeShape>();
         var methods = new Dictionary<MethodKey, MethodShape>();
-        foreach (var type in module.GetTypes())
+        foreach (var type in UserTypes(module))
         {
-            if (type.Name == "<Module>" || Eligibility.IsCompilerGenerated(type)) continue;
             types[type.FullName] = ShapeOf(type);
-            foreach (var method in type.Methods)
-            {
-                var key = MethodKey.For(method);
-                var (role, overrides) = VirtualRoleOf(method);
-                methods[key] = new MethodShape(key, Fingerprint.Of(method), method.IsVirtual || method.IsAbstract,
-                    method.IsConstructor && !method.IsStatic, method.IsConstructor && method.IsStatic,
-                    IsCompilerGeneratedName(method.Name), Eligibility.WhyNot(method))
-                {
-                    Role = role,
-                    Overrides = overrides,
-                    ReadOnlyArguments = ReadOnlyArgs.Describe(method),
-                    Documents = method.DebugInformation.HasSequencePoints
-                        ? method.DebugInformation.SequencePoints.Select(p => p.Document.Url).Distinct(StringComparer.Ordinal).ToArray()
-                        : [],
-                };
-            }
+            foreach (var method in type.Methods) methods[MethodKey.For(method)] = ShapeOf(method, DocumentsOf(method));
         }
         return new ModuleSnapshot(types, methods);
     }
 
     /// <summary>
-    /// This snapshot of a module in which only <paramref name="compiledInFull"/> documents had their
-    /// bodies compiled, completed from <paramref name="previous"/>: a method whose line information
-    /// lies wholly in other documents is a stub here (or was dropped with its stubbed owner, like a
-    /// local function), so its previous shape stands.
+    /// Summarises a module in which only the <paramref name="compiledInFull"/> documents had their bodies
+    /// compiled, completing it from <paramref name="previous"/>: a method whose line information lies wholly
+    /// in other documents is a stub here (or was dropped with its stubbed owner, like a local function), and
+    /// a type with no method in those documents is unchanged, so their previous shapes stand and are not
+    /// fingerprinted again.
     /// </summary>
-    public ModuleSnapshot CompletedFrom(ModuleSnapshot previous, IReadOnlySet<string> compiledInFull)
+    public static ModuleSnapshot OfPartial(ModuleDefinition module, ModuleSnapshot previous, IReadOnlySet<string> compiledInFull)
     {
-        bool Stubbed(MethodShape m) => m.Documents.Count > 0 && !m.Documents.Any(compiledInFull.Contains);
-        var methods = Methods.Values.Where(m => !Stubbed(m)).ToDictionary(m => m.Key);
-        foreach (var old in previous.Methods.Values.Where(Stubbed))
-            methods[old.Key] = old;
-        return new ModuleSnapshot(Types, methods);
+        var types = new Dictionary<string, TypeShape>();
+        var methods = new Dictionary<MethodKey, MethodShape>();
+        var previousByType = previous.Methods.Values.ToLookup(m => m.Key.DeclaringTypeFullName);
+        foreach (var type in UserTypes(module))
+        {
+            types[type.FullName] = ShapeOf(type);
+            var documents = type.Methods.ToDictionary(m => m, DocumentsOf);
+            var touched = documents.Values.Any(d => d.Any(compiledInFull.Contains));
+            foreach (var old in previousByType[type.FullName])
+                if (!touched || IsStubbed(old.Documents, compiledInFull)) methods[old.Key] = old;
+            if (!touched) continue;
+            foreach (var (method, docs) in documents)
+                if (!IsStubbed(docs, compiledInFull)) methods[MethodKey.For(method)] = ShapeOf(method, docs);
+        }
+        return new ModuleSnapshot(types, methods);
+    }
+
+    private static bool IsStubbed(IReadOnlyList<string> documents, IReadOnlySet<string> compiledInFull) =>
+        documents.Count > 0 && !documents.Any(compiledInFull.Contains);
+
+    private static IEnumerable<TypeDefinition> UserTypes(ModuleDefinition module) =>
+        module.GetTypes().Where(t => t.Name != "<Module>" && !Eligibility.IsCompilerGenerated(t));
+
+    private static string[] DocumentsOf(MethodDefinition method) =>
+        method.DebugInformation.HasSequencePoints
+            ? method.DebugInformation.SequencePoints.Select(p => p.Document.Url).Distinct(StringComparer.Ordinal).ToArray()
+            : [];
+
+    private static MethodShape ShapeOf(MethodDefinition method, IReadOnlyList<string> documents)
+    {
+        var key = MethodKey.For(method);
+        var (role, overrides) = VirtualRoleOf(method);
+        return new MethodShape(key, Fingerprint.Of(method), method.IsVirtual || method.IsAbstract,
+            method.IsConstructor && !method.IsStatic, method.IsConstructor && method.IsStatic,
+            IsCompilerGeneratedName(method.Name), Eligibility.WhyNot(method))
+        {
+            Role = role,
+            Overrides = overrides,
+            ReadOnlyArguments = ReadOnlyArgs.Describe(method),
+            Documents = documents,
+        };
     }
 
     private static (VirtualRole, MethodKey?) VirtualRoleOf(MethodDefinition method)
