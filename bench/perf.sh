@@ -19,14 +19,14 @@ step machine
   echo "- measured $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)"
 } | tee "$out/machine.md"
 
-step "build cost"
-bench/build-cost.sh "$([[ -n $quick ]] && echo 3 || echo 5)" | tee "$out/build-cost.md"
-
 step "weave at scale"
 dotnet test tests/HotIL.RealWorld.Tests -c Release --logger "console;verbosity=detailed" \
   --filter "FullyQualifiedName~SideBySideTests.Every_method|FullyQualifiedName~RoslynTests|FullyQualifiedName~NewtonsoftJsonTests|FullyQualifiedName~MonoCecilTests" \
   >"$out/weave-at-scale.log" 2>&1 || { tail -40 "$out/weave-at-scale.log"; exit 1; }
 grep -E '\.dll: |corpus:|woven [0-9]+ ms|files, .* lines|results; woven|Passed!|Failed!' "$out/weave-at-scale.log" | sed 's/^ *//' | sort -u | tee "$out/weave-at-scale.txt"
+
+step "build cost"
+bench/build-cost.sh "$([[ -n $quick ]] && echo 3 || echo 5)" | tee "$out/build-cost.md"
 
 step "reload latency"
 dotnet run -c Release --project bench/HotIL.Latency -- $quick --markdown "$out/latency.md" --json "$out/latency.json" >/dev/null
