@@ -1,0 +1,2 @@
+// Timings are part of what these tests report: run them one at a time.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
