@@ -23,7 +23,7 @@ public sealed class RoslynTests(ITestOutputHelper output)
     [Fact]
     public void Woven_Roslyn_core_compiles_generated_code_to_byte_identical_output_in_debug_and_release()
     {
-        using var compilers = Compilers.CoreWoven(withILOnlyBaseline: true);
+        using var compilers = Compilers.CoreWoven(withRewrittenBaseline: true);
         var generated = SourceSets.Generated(files: 30);
         CompileOnEachSide(compilers, generated, [], optimize: false, concurrent: true);
         CompileOnEachSide(compilers, generated, [], optimize: true, concurrent: false);
@@ -89,40 +89,40 @@ public sealed class RoslynTests(ITestOutputHelper output)
     {
         double Time(Side side) => (double)results.Single(r => r.Side == side).Result[3];
         var ratios = $"; woven/shipped {Time(compilers.Woven) / Time(compilers.Original):F2}";
-        return compilers.ILOnly == null ? ratios : ratios + $", woven/IL-only {Time(compilers.Woven) / Time(compilers.ILOnly):F2}";
+        return compilers.Rewritten == null ? ratios : ratios + $", woven/rewritten {Time(compilers.Woven) / Time(compilers.Rewritten):F2}";
     }
 
     /// <summary>
-    /// The sides a compile runs on: woven Roslyn, the shipped one, and optionally the shipped one without its
-    /// ReadyToRun code (IL only, as the woven copy is), the baseline that isolates what weaving costs.
+    /// The sides a compile runs on: woven Roslyn, the shipped one, and optionally the shipped one read and written
+    /// by Cecil without weaving, the baseline that isolates what weaving costs.
     /// </summary>
     private sealed class Compilers : IDisposable
     {
-        private Compilers(Subject[] woven, string[] unwoven, bool withILOnlyBaseline)
+        private Compilers(Subject[] woven, string[] unwoven, bool withRewrittenBaseline)
         {
             Woven = Side.With(true, woven, unwoven);
             Original = Side.With(false, woven, unwoven);
-            ILOnly = withILOnlyBaseline ? Side.ILOnly(woven, unwoven) : null;
+            Rewritten = withRewrittenBaseline ? Side.Rewritten(woven, unwoven) : null;
         }
 
         public Side Woven { get; }
 
         public Side Original { get; }
 
-        public Side? ILOnly { get; }
+        public Side? Rewritten { get; }
 
-        public IEnumerable<Side> All => ILOnly == null ? [Woven, Original] : [Woven, ILOnly, Original];
+        public IEnumerable<Side> All => Rewritten == null ? [Woven, Original] : [Woven, Rewritten, Original];
 
         /// <summary>
         /// Microsoft.CodeAnalysis (syntax, symbols' infrastructure, emit, PDBs) woven; the C# compiler on top of it
         /// unwoven, loaded into each side so that it binds to that side's core.
         /// </summary>
-        public static Compilers CoreWoven(bool withILOnlyBaseline = false) =>
-            new([Subjects.Get(Subjects.CodeAnalysis)], [Subjects.CodeAnalysisCSharp], withILOnlyBaseline);
+        public static Compilers CoreWoven(bool withRewrittenBaseline = false) =>
+            new([Subjects.Get(Subjects.CodeAnalysis)], [Subjects.CodeAnalysisCSharp], withRewrittenBaseline);
 
         /// <summary>Both Roslyn assemblies woven.</summary>
         public static Compilers AllWoven() =>
-            new([Subjects.Get(Subjects.CodeAnalysis), Subjects.Get(Subjects.CodeAnalysisCSharp)], [], withILOnlyBaseline: true);
+            new([Subjects.Get(Subjects.CodeAnalysis), Subjects.Get(Subjects.CodeAnalysisCSharp)], [], withRewrittenBaseline: true);
 
         public void Dispose()
         {

@@ -1,7 +1,7 @@
 namespace HotIL.RealWorld.Tests.Support;
 
 /// <summary>
-/// A test that runs the big corpus (minutes), skipped unless asked for:
+/// A test that runs the big corpus (tens of seconds to minutes), skipped unless asked for:
 /// <c>HOTIL_LARGE_CORPUS=1 dotnet test tests/HotIL.RealWorld.Tests</c>.
 /// </summary>
 public sealed class LargeCorpusFactAttribute : FactAttribute

@@ -27,10 +27,10 @@ public sealed record Subject(
     IReadOnlyList<string> OriginalReferences,
     IReadOnlyList<string> WovenReferences)
 {
-    private readonly Lazy<byte[]> _ilOnly = new(() => Subjects.RoundTrip(Original));
+    private readonly Lazy<byte[]> _rewritten = new(() => Subjects.RoundTrip(Original));
 
-    /// <summary>The shipped image read and written by Cecil without weaving (no ReadyToRun code, like <see cref="Woven"/>).</summary>
-    public byte[] ILOnly => _ilOnly.Value;
+    /// <summary>The shipped image read and written by Cecil without weaving, as <see cref="Woven"/> is but for the weaving.</summary>
+    public byte[] Rewritten => _rewritten.Value;
 
     public int WovenMethods => Result.Slots.Count + Result.GenericSlots.Count;
 
