@@ -8,10 +8,11 @@ runs=${1:-5}
 project=sample/HotIL.Sample
 rules=$project/Rules.cs
 backup=$(mktemp)
+log=$(mktemp)
 cp "$rules" "$backup"
-trap 'cp "$backup" "$rules"; rm -f "$backup"' EXIT
+trap 'cp "$backup" "$rules"; rm -f "$backup" "$log"' EXIT
 
-build() { dotnet build "$project" -c Debug --no-restore -nologo -v:q -p:HotILEnabled="$1" >/dev/null; }
+build() { dotnet build "$project" -c Debug --no-restore -nologo -v:q -p:HotILEnabled="$1" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }; }
 now() { date +%s%N; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 

@@ -56,8 +56,11 @@ public static class AssemblyWeaver
             (slot.IsGeneric ? genericSlots : slots).Add(slot);
         }
 
-        var initialize = registry.Complete(manifestPath == null ? null : il => EmitRegistration(module, registry, il, manifestPath));
-        Registry.CallFromModuleInitializer(module, initialize);
+        // Slots are filled by the registry's static constructor, at the first call through one, not by the module
+        // initializer: CoreCLR loads some types ~1000x slower while their module's initializer runs, and taking
+        // every method's address loads every type (woven Roslyn took minutes to start; decision 0011).
+        registry.FillFromStaticConstructor(registry.Complete());
+        if (manifestPath != null) Registry.CallFromModuleInitializer(module, EmitRegistration(module, registry, manifestPath));
         // The registry takes the address of private implementations, including those of private nested types.
         Patching.AccessChecks.IgnoreFor(module, [module.Assembly.Name.Name]);
         return new WeaveResult(false, slots, skipped) { GenericSlots = genericSlots };
@@ -97,8 +100,12 @@ public static class AssemblyWeaver
             method.CustomAttributes.Add(core.Attribute("System.Diagnostics", "StackTraceHiddenAttribute"));
     }
 
-    private static void EmitRegistration(ModuleDefinition module, Registry registry, ILProcessor il, string manifestPath)
+    // <HotIL>Registry.Register(): HotReload.Register(typeof(<HotIL>Registry), manifestPath), which does not run the registry's static constructor.
+    private static MethodDefinition EmitRegistration(ModuleDefinition module, Registry registry, string manifestPath)
     {
+        var method = new MethodDefinition(Registry.RegisterName, MethodAttributes.Assembly | MethodAttributes.Static | MethodAttributes.HideBySig, module.TypeSystem.Void);
+        registry.Type.Methods.Add(method);
+        var il = method.Body.GetILProcessor();
         var core = new CoreLibrary(module);
         var runtime = RuntimeAssembly(module);
         var facade = new TypeReference(RuntimeContract.Namespace, RuntimeContract.RegistrationType, module, runtime);
@@ -108,6 +115,8 @@ public static class AssemblyWeaver
         il.Emit(OpCodes.Call, core.GetTypeFromHandle());
         il.Emit(OpCodes.Ldstr, manifestPath);
         il.Emit(OpCodes.Call, register);
+        il.Emit(OpCodes.Ret);
+        return method;
     }
 
     /// <summary>The module's reference to HotIL.Runtime, added when missing.</summary>

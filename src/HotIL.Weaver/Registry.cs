@@ -20,6 +20,9 @@ public sealed class Registry
     /// <summary>Name of the method that fills every slot.</summary>
     public const string InitializeName = "Initialize";
 
+    /// <summary>Name of the method the module initializer calls to register the module with the runtime.</summary>
+    public const string RegisterName = "Register";
+
     /// <summary>Name prefix of generic slot holders (<c>&lt;HotIL&gt;Generic0`2</c>...).</summary>
     public const string GenericHolderPrefix = "<HotIL>Generic";
 
@@ -173,11 +176,8 @@ public sealed class Registry
     /// <summary>The field of slot <paramref name="index"/>, for <c>ldsfld</c> in forwarders.</summary>
     public FieldDefinition Field(int index) => _entries[index].Field;
 
-    /// <summary>
-    /// Emits <c>Initialize()</c> and the slot accessor. <paramref name="afterInitialize"/> may append
-    /// instructions (e.g. the runtime registration call) before the final <c>ret</c>.
-    /// </summary>
-    public MethodDefinition Complete(Action<ILProcessor>? afterInitialize = null)
+    /// <summary>Emits <c>Initialize()</c> (fills every slot that has a target) and the slot accessor.</summary>
+    public MethodDefinition Complete()
     {
         EmitSlotAccessor();
         var initialize = new MethodDefinition(InitializeName,
@@ -189,7 +189,6 @@ public sealed class Registry
             il.Emit(OpCodes.Ldftn, target!);
             il.Emit(OpCodes.Stsfld, field);
         }
-        afterInitialize?.Invoke(il);
         il.Emit(OpCodes.Ret);
         return initialize;
     }
@@ -214,6 +213,21 @@ public sealed class Registry
             il.Emit(OpCodes.Ret);
         }
         accessor.Body.OptimizeMacros();
+    }
+
+    /// <summary>
+    /// Gives the registry a static constructor that calls <paramref name="initialize"/>: the slots are filled
+    /// when one is first read (a forwarder's call, or the runtime's <c>Slot(int)</c>), never earlier.
+    /// </summary>
+    public void FillFromStaticConstructor(MethodDefinition initialize)
+    {
+        var cctor = new MethodDefinition(".cctor",
+            MethodAttributes.Private | MethodAttributes.Static | MethodAttributes.HideBySig | MethodAttributes.SpecialName | MethodAttributes.RTSpecialName,
+            _module.TypeSystem.Void);
+        Type.Methods.Add(cctor);
+        var il = cctor.Body.GetILProcessor();
+        il.Emit(OpCodes.Call, initialize);
+        il.Emit(OpCodes.Ret);
     }
 
     /// <summary>Makes the module initializer call <paramref name="method"/> before anything else runs.</summary>
