@@ -18,6 +18,9 @@ internal sealed class EditScope
     private CSharpCompilation? _template;
     private CSharpCompilation? _stubbed;
 
+    /// <summary>Whether compiles may stub unedited files (false before the first accept, or when two trees share a path).</summary>
+    public bool CanCompilePartially => _template != null;
+
     /// <summary>Records the trees (the project's, then the generated ones) the running program now matches.</summary>
     public void Accept(CSharpCompilation compilation, IReadOnlyList<SyntaxTree> generated)
     {

@@ -107,7 +107,10 @@ internal sealed class ProjectCompiler
     public void Accept() => _scope.Accept(_compilation, _generated);
 
     /// <summary>Builds and emits the all-stubs compilation once, so the first edit does not pay for it.</summary>
-    public void WarmUpPartialCompiles() => EmitCompilation(_scope.WithInFull([]), System.Diagnostics.Stopwatch.StartNew());
+    public void WarmUpPartialCompiles()
+    {
+        if (_scope.CanCompilePartially) EmitCompilation(_scope.WithInFull([]), System.Diagnostics.Stopwatch.StartNew());
+    }
 
     private CompileResult EmitCompilation(Microsoft.CodeAnalysis.Compilation compilation, System.Diagnostics.Stopwatch clock)
     {
