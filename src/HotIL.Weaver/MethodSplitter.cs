@@ -85,11 +85,13 @@ internal static class MethodSplitter
     // A replaced body is called through calli, which the JIT never inlines: passing it the address of a
     // caller's struct variable would make that variable address-exposed (kept in memory, not registers)
     // in the whole caller, even while the slot is untouched. Read-only receivers and `in` arguments go as
-    // copies; a struct constructor builds a copy that is stored into `this` afterwards (returned here).
+    // copies when no reference to them can leave the call; a struct constructor builds a copy that is stored
+    // into `this` afterwards (returned here).
     // Mutable receivers and `ref`/`out` arguments keep their identity: the callee may rely on it.
     private static VariableDefinition? EmitArgumentsForReplacedBody(MethodDefinition method, MethodBody body, ILProcessor il)
     {
         VariableDefinition? constructed = null;
+        var copies = ReadOnlyArgs.CopiesCannotEscape(method);
         if (method.HasThis)
         {
             var self = SelfType(method.DeclaringType);
@@ -101,12 +103,12 @@ internal static class MethodSplitter
                 il.Emit(OpCodes.Initobj, self);
                 il.Emit(OpCodes.Ldloca, constructed);
             }
-            else if (ReadOnlyArgs.HasReadOnlyReceiver(method)) EmitCopy(body, il, body.ThisParameter, self);
+            else if (copies && ReadOnlyArgs.HasReadOnlyReceiver(method)) EmitCopy(body, il, body.ThisParameter, self);
             else il.Emit(OpCodes.Ldarg, body.ThisParameter);
         }
         foreach (var p in method.Parameters)
         {
-            if (ReadOnlyArgs.IsIn(p)) EmitCopy(body, il, p, ReadOnlyArgs.Referent(p));
+            if (copies && ReadOnlyArgs.IsIn(p)) EmitCopy(body, il, p, ReadOnlyArgs.Referent(p));
             else il.Emit(OpCodes.Ldarg, p);
         }
         return constructed;
