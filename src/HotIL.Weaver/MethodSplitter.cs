@@ -59,9 +59,15 @@ internal static class MethodSplitter
 
         il.Emit(OpCodes.Ldsfld, slot);
         il.Emit(OpCodes.Stloc, pointer);
+        var original = il.Create(OpCodes.Nop);
         il.Emit(OpCodes.Ldloc, pointer);
         il.Emit(OpCodes.Ldftn, direct);
-        il.Emit(OpCodes.Bne_Un, replaced);
+        il.Emit(OpCodes.Beq, original);
+        // Zero: the registry's static constructor has not filled the slots yet, as a thread sees when the
+        // runtime breaks a class-initialization deadlock; the original body is what the slot will hold.
+        il.Emit(OpCodes.Ldloc, pointer);
+        il.Emit(OpCodes.Brtrue, replaced);
+        il.Append(original);
         EmitArguments(method, il);
         il.Emit(OpCodes.Call, direct);
         il.Emit(OpCodes.Ret);
