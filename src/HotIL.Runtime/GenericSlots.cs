@@ -16,14 +16,14 @@ public static class GenericSlots
 
     /// <summary>Called by a holder's static constructor: the pointer for this instantiation.</summary>
     /// <param name="holder">The holder, instantiated.</param>
-    /// <param name="original">The address of the body the holder was built with.</param>
-    public static nint Resolve(Type holder, nint original)
+    /// <returns>The newest body's address, or zero while no reload has replaced the original.</returns>
+    public static nint Resolve(Type holder)
     {
         lock (Gate)
         {
             var slot = SlotOf(holder.GetGenericTypeDefinition());
             slot.Instances.Add(new WeakReference<Type>(holder));
-            return slot.Latest == null ? original : PointerFor(slot.Latest, holder.GetGenericArguments());
+            return slot.Latest == null ? 0 : PointerFor(slot.Latest, holder.GetGenericArguments());
         }
     }
 

@@ -24,8 +24,8 @@ public sealed record WeaveResult(bool AlreadyWoven, IReadOnlyList<WovenSlot> Slo
 
 /// <summary>
 /// Weaves a module in memory: every eligible method forwards through a slot of the module's
-/// registry, and the module initializer fills the registry and (optionally) registers the
-/// module with the runtime. Pure over the module: no files, no global state.
+/// registry, and the module initializer (optionally) registers the module with the runtime.
+/// Pure over the module: no files, no global state.
 /// </summary>
 public static class AssemblyWeaver
 {
@@ -56,10 +56,9 @@ public static class AssemblyWeaver
             (slot.IsGeneric ? genericSlots : slots).Add(slot);
         }
 
-        // Slots are filled by the registry's static constructor, at the first call through one, not by the module
-        // initializer: CoreCLR loads some types ~1000x slower while their module's initializer runs, and taking
-        // every method's address loads every type (woven Roslyn took minutes to start; decision 0011).
-        registry.FillFromStaticConstructor(registry.Complete());
+        // Every slot starts at zero, "run the original body": nothing to fill, so no start-up cost and no
+        // class-initialization order for threads to race on (decision 0012).
+        registry.Complete();
         if (manifestPath != null) Registry.CallFromModuleInitializer(module, EmitRegistration(module, registry, manifestPath));
         // The registry takes the address of private implementations, including those of private nested types.
         Patching.AccessChecks.IgnoreFor(module, [module.Assembly.Name.Name]);
@@ -83,7 +82,7 @@ public static class AssemblyWeaver
         }
         else
         {
-            slot = new WovenSlot(registry.Add(key.Value, impl), key);
+            slot = new WovenSlot(registry.AddUnfilled(key.Value), key);
             field = registry.Field(slot.Index);
         }
         MethodSplitter.EmitForwarder(method, impl, field);
@@ -100,7 +99,7 @@ public static class AssemblyWeaver
             method.CustomAttributes.Add(core.Attribute("System.Diagnostics", "StackTraceHiddenAttribute"));
     }
 
-    // <HotIL>Registry.Register(): HotReload.Register(typeof(<HotIL>Registry), manifestPath), which does not run the registry's static constructor.
+    // <HotIL>Registry.Register(): HotReload.Register(typeof(<HotIL>Registry), manifestPath).
     private static MethodDefinition EmitRegistration(ModuleDefinition module, Registry registry, string manifestPath)
     {
         var method = new MethodDefinition(Registry.RegisterName, MethodAttributes.Assembly | MethodAttributes.Static | MethodAttributes.HideBySig, module.TypeSystem.Void);

@@ -35,14 +35,13 @@ internal static class MethodSplitter
     }
 
     /// <summary>
-    /// Replaces the body of <paramref name="method"/> with a guarded call: while the slot still holds
-    /// the woven implementation, call it directly; otherwise call whatever the slot holds with <c>calli</c>.
+    /// Replaces the body of <paramref name="method"/> with a guarded call: while the slot is zero (nothing
+    /// replaced the body) call the implementation directly; otherwise call whatever the slot holds with <c>calli</c>.
     /// </summary>
     /// <remarks>
-    /// The JIT folds <c>ldftn</c> of a known method to a constant and inlines small forwarders, so until a
-    /// reload repoints the slot a call costs one load, one compare and a direct (inlinable) call of the
-    /// original body: verified with <c>DOTNET_JitDisasm</c>, see docs/decisions/0008. The slot is read
-    /// once, so the window between reading a pointer and calling through it stays as short as before.
+    /// The JIT inlines small forwarders, so until a reload repoints the slot a call costs one load, one test
+    /// against zero and a direct (inlinable) call of the original body: see docs/decisions/0008 and 0012. The
+    /// slot is read once, so the window between reading a pointer and calling through it stays as short as before.
     /// </remarks>
     /// <param name="method">The method to turn into a forwarder.</param>
     /// <param name="impl">Its implementation.</param>
@@ -53,23 +52,15 @@ internal static class MethodSplitter
         var pointer = new VariableDefinition(method.Module.TypeSystem.IntPtr);
         body.Variables.Add(pointer);
         body.InitLocals = false;
-        var direct = ImplAsSeenBy(method, impl);
         var il = body.GetILProcessor();
         var replaced = il.Create(OpCodes.Nop);
 
         il.Emit(OpCodes.Ldsfld, slot);
         il.Emit(OpCodes.Stloc, pointer);
-        var original = il.Create(OpCodes.Nop);
-        il.Emit(OpCodes.Ldloc, pointer);
-        il.Emit(OpCodes.Ldftn, direct);
-        il.Emit(OpCodes.Beq, original);
-        // Zero: the registry's static constructor has not filled the slots yet, as a thread sees when the
-        // runtime breaks a class-initialization deadlock; the original body is what the slot will hold.
         il.Emit(OpCodes.Ldloc, pointer);
         il.Emit(OpCodes.Brtrue, replaced);
-        il.Append(original);
         EmitArguments(method, il);
-        il.Emit(OpCodes.Call, direct);
+        il.Emit(OpCodes.Call, ImplAsSeenBy(method, impl));
         il.Emit(OpCodes.Ret);
         il.Append(replaced);
         var constructed = EmitArgumentsForReplacedBody(method, body, il);
@@ -148,6 +139,14 @@ internal static class MethodSplitter
         foreach (var gp in method.GenericParameters) instance.GenericArguments.Add(gp);
         return instance;
     }
+
+    /// <summary>The implementation a forwarder calls directly while its slot is zero.</summary>
+    public static MethodDefinition ImplOf(MethodDefinition forwarder) =>
+        forwarder.Body.Instructions
+            .Where(i => i.OpCode == OpCodes.Call)
+            .Select(i => ((MethodReference)i.Operand).Resolve())
+            .FirstOrDefault(m => m != null && m.DeclaringType == forwarder.DeclaringType && ImplNaming.IsImplName(m.Name))
+        ?? throw new InvalidOperationException($"{forwarder.FullName} is not a forwarder");
 
     /// <summary>The unmanaged-free call-site signature matching a static method.</summary>
     public static CallSite CallSiteOf(MethodDefinition staticMethod)

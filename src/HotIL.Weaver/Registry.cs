@@ -6,8 +6,10 @@ namespace HotIL.Weaver;
 
 /// <summary>
 /// The generated registry of a woven module (Mun's dispatch table): one static pointer-sized
-/// field per slot, initialised to its target with <c>ldftn</c>, and a <c>Slot(int)</c> accessor that
-/// returns the field by reference so the runtime can repoint it with one volatile write.
+/// field per slot and a <c>Slot(int)</c> accessor that returns the field by reference so the runtime
+/// can repoint it with one volatile write. A forwarder's slot starts at zero, which means "the original
+/// body", so the registry of a woven program has nothing to initialise (decision 0012); only a patch's
+/// own entries (new bodies, tombstones, dispatchers) start at a target, set by its module initializer.
 /// </summary>
 public sealed class Registry
 {
@@ -17,7 +19,7 @@ public sealed class Registry
     /// <summary>Name of the accessor <c>static ref nint Slot(int index)</c>.</summary>
     public const string SlotAccessorName = "Slot";
 
-    /// <summary>Name of the method that fills every slot.</summary>
+    /// <summary>Name of the method that fills the slots that start at a target (patches only).</summary>
     public const string InitializeName = "Initialize";
 
     /// <summary>Name of the method the module initializer calls to register the module with the runtime.</summary>
@@ -58,7 +60,7 @@ public sealed class Registry
         return new Registry(module, type);
     }
 
-    /// <summary>Adds a slot that the runtime fills (it starts at zero).</summary>
+    /// <summary>Adds a slot that starts at zero: a forwarder's (zero runs the original body) or one the runtime fills.</summary>
     /// <returns>The slot's index.</returns>
     public int AddUnfilled(string name)
     {
@@ -81,7 +83,8 @@ public sealed class Registry
     /// <summary>
     /// Adds a generic slot: a holder class with one type parameter per type and method parameter of
     /// <paramref name="impl"/>, whose static pointer (one per instantiation) its static constructor
-    /// asks the runtime for, so instantiations first used after a reload get the newest code.
+    /// asks the runtime for, so instantiations first used after a reload get the newest code. Like a
+    /// plain slot, the pointer stays zero while the original body is current.
     /// </summary>
     /// <returns>The holder's index.</returns>
     public int AddGeneric(string key, MethodDefinition impl)
@@ -97,7 +100,7 @@ public sealed class Registry
             _module.TypeSystem.String) { Constant = key });
         _module.Types.Add(holder);
         _genericHolders.Add(holder);
-        EmitGenericHolderInitializer(holder, impl, typeArity);
+        EmitGenericHolderInitializer(holder);
         return _genericHolders.Count - 1;
     }
 
@@ -111,8 +114,8 @@ public sealed class Registry
     /// <summary>The holder type of generic slot <paramref name="index"/>.</summary>
     public TypeDefinition GenericHolder(int index) => _genericHolders[index];
 
-    // .cctor: Pointer = GenericSlots.Resolve(typeof(Holder<T...>), ldftn impl<T...>)
-    private void EmitGenericHolderInitializer(TypeDefinition holder, MethodDefinition impl, int typeArity)
+    // .cctor: Pointer = GenericSlots.Resolve(typeof(Holder<T...>)): zero until a reload replaces the body.
+    private void EmitGenericHolderInitializer(TypeDefinition holder)
     {
         var core = new CoreLibrary(_module);
         var self = Instantiate(holder, holder.GenericParameters);
@@ -121,17 +124,16 @@ public sealed class Registry
             _module.TypeSystem.Void);
         holder.Methods.Add(cctor);
         var slots = new TypeReference(RuntimeContract.Namespace, RuntimeContract.GenericSlotsType, _module, AssemblyWeaver.RuntimeAssembly(_module));
-        var resolve = core.Method(slots, "Resolve", _module.TypeSystem.IntPtr, hasThis: false, core.Type("System", "Type"), _module.TypeSystem.IntPtr);
+        var resolve = core.Method(slots, RuntimeContract.GenericResolveMethod, _module.TypeSystem.IntPtr, hasThis: false, core.Type("System", "Type"));
         var il = cctor.Body.GetILProcessor();
         il.Emit(OpCodes.Ldtoken, self);
         il.Emit(OpCodes.Call, core.GetTypeFromHandle());
-        il.Emit(OpCodes.Ldftn, InstantiatedImpl(impl, holder, typeArity));
         il.Emit(OpCodes.Call, resolve);
         il.Emit(OpCodes.Stsfld, new FieldReference(GenericPointerField, _module.TypeSystem.IntPtr, self));
         il.Emit(OpCodes.Ret);
     }
 
-    // The holder instantiates impl over its own parameters, so they must satisfy the same constraints.
+    // Forwarders instantiate the holder over their own parameters: it takes the same constraints (and `allows ref struct`).
     private static void CopyConstraints(MethodDefinition impl, TypeDefinition holder, int typeArity)
     {
         var sources = impl.DeclaringType.GenericParameters.Concat(impl.GenericParameters).ToList();
@@ -153,19 +155,6 @@ public sealed class Registry
         _ => type,
     };
 
-    // impl as seen from the holder: its declaring type over the holder's first parameters, its own over the rest.
-    private static MethodReference InstantiatedImpl(MethodDefinition impl, TypeDefinition holder, int typeArity)
-    {
-        TypeReference declaring = typeArity == 0 ? impl.DeclaringType : Instantiate(impl.DeclaringType, holder.GenericParameters.Take(typeArity));
-        var reference = new MethodReference(impl.Name, impl.ReturnType, declaring) { HasThis = false };
-        foreach (var gp in impl.GenericParameters) reference.GenericParameters.Add(new GenericParameter(gp.Name, reference));
-        foreach (var p in impl.Parameters) reference.Parameters.Add(new ParameterDefinition(p.ParameterType));
-        if (!impl.HasGenericParameters) return reference;
-        var instance = new GenericInstanceMethod(reference);
-        foreach (var gp in holder.GenericParameters.Skip(typeArity)) instance.GenericArguments.Add(gp);
-        return instance;
-    }
-
     private static GenericInstanceType Instantiate(TypeReference type, IEnumerable<TypeReference> arguments)
     {
         var instance = new GenericInstanceType(type);
@@ -176,15 +165,21 @@ public sealed class Registry
     /// <summary>The field of slot <paramref name="index"/>, for <c>ldsfld</c> in forwarders.</summary>
     public FieldDefinition Field(int index) => _entries[index].Field;
 
-    /// <summary>Emits <c>Initialize()</c> (fills every slot that has a target) and the slot accessor.</summary>
-    public MethodDefinition Complete()
+    /// <summary>
+    /// Emits the slot accessor and, when some slot starts at a target, <c>Initialize()</c> that fills those
+    /// slots; a patch's module initializer calls it.
+    /// </summary>
+    /// <returns><c>Initialize()</c>, or null when every slot starts at zero (a woven program's registry).</returns>
+    public MethodDefinition? Complete()
     {
         EmitSlotAccessor();
+        var filled = _entries.Where(e => e.Target != null).ToList();
+        if (filled.Count == 0) return null;
         var initialize = new MethodDefinition(InitializeName,
             MethodAttributes.Assembly | MethodAttributes.Static | MethodAttributes.HideBySig, _module.TypeSystem.Void);
         Type.Methods.Add(initialize);
         var il = initialize.Body.GetILProcessor();
-        foreach (var (field, target) in _entries.Where(e => e.Target != null))
+        foreach (var (field, target) in filled)
         {
             il.Emit(OpCodes.Ldftn, target!);
             il.Emit(OpCodes.Stsfld, field);
@@ -213,21 +208,6 @@ public sealed class Registry
             il.Emit(OpCodes.Ret);
         }
         accessor.Body.OptimizeMacros();
-    }
-
-    /// <summary>
-    /// Gives the registry a static constructor that calls <paramref name="initialize"/>: the slots are filled
-    /// when one is first read (a forwarder's call, or the runtime's <c>Slot(int)</c>), never earlier.
-    /// </summary>
-    public void FillFromStaticConstructor(MethodDefinition initialize)
-    {
-        var cctor = new MethodDefinition(".cctor",
-            MethodAttributes.Private | MethodAttributes.Static | MethodAttributes.HideBySig | MethodAttributes.SpecialName | MethodAttributes.RTSpecialName,
-            _module.TypeSystem.Void);
-        Type.Methods.Add(cctor);
-        var il = cctor.Body.GetILProcessor();
-        il.Emit(OpCodes.Call, initialize);
-        il.Emit(OpCodes.Ret);
     }
 
     /// <summary>Makes the module initializer call <paramref name="method"/> before anything else runs.</summary>

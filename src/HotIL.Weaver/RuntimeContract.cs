@@ -25,8 +25,11 @@ public static class RuntimeContract
     /// <summary>Side storage of an instance field added by a reload: <c>AddedField&lt;TOwner, TValue&gt;</c>.</summary>
     public const string AddedFieldType = "AddedField`2";
 
-    /// <summary>Static class whose <c>Resolve(Type, nint)</c> gives a generic slot holder its pointer.</summary>
+    /// <summary>Static class whose <c>Resolve(Type)</c> gives a generic slot holder its pointer.</summary>
     public const string GenericSlotsType = "GenericSlots";
+
+    /// <summary>The method of <see cref="GenericSlotsType"/> a holder's static constructor calls.</summary>
+    public const string GenericResolveMethod = "Resolve";
 
     /// <summary>Version of the runtime assembly; it ships with the weaver, so they share one version.</summary>
     public static Version AssemblyVersion => typeof(RuntimeContract).Assembly.GetName().Version ?? new Version(0, 0, 0, 0);

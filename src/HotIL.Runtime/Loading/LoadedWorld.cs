@@ -18,6 +18,7 @@ internal sealed class LoadedWorld : ILoadedWorld
     private readonly Dictionary<MethodKey, MethodDefinition> _methods = [];
     private readonly Dictionary<MethodKey, MethodDefinition> _added = [];
     private readonly Dictionary<MethodKey, (SlotAccessor Accessor, int Index)> _slots = [];
+    private readonly Dictionary<MethodKey, Assembly> _slotHomes = [];
     private readonly Dictionary<string, Assembly> _assemblies = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, string), AddedFieldHome> _addedFields = [];
     private readonly Dictionary<MethodKey, Type> _genericHolders = [];
@@ -29,7 +30,11 @@ internal sealed class LoadedWorld : ILoadedWorld
     {
         _assemblies[original.GetName().Name!] = original;
         var accessor = AccessorOf(original);
-        for (var i = 0; i < manifest.Slots.Count; i++) _slots[new MethodKey(manifest.Slots[i])] = (accessor, i);
+        for (var i = 0; i < manifest.Slots.Count; i++)
+        {
+            _slots[new MethodKey(manifest.Slots[i])] = (accessor, i);
+            _slotHomes[new MethodKey(manifest.Slots[i])] = original;
+        }
         AddGenericHolders(original);
         foreach (var type in wovenModule.GetTypes().Where(IsUserType))
         {
@@ -64,6 +69,19 @@ internal sealed class LoadedWorld : ILoadedWorld
     public (SlotAccessor Accessor, int Index) SlotOf(MethodKey key) =>
         _slots.TryGetValue(key, out var slot) ? slot : throw new InvalidOperationException($"no slot for {key}");
 
+    /// <summary>
+    /// The address a call through the slot of <paramref name="key"/> reaches now: what the slot holds, or, while it
+    /// is zero, the original body its forwarder calls directly.
+    /// </summary>
+    public nint CurrentTargetOf(MethodKey key)
+    {
+        var (slots, index) = SlotOf(key);
+        var pointer = Volatile.Read(ref slots(index));
+        if (pointer != 0) return pointer;
+        var impl = MethodSplitter.ImplOf(FindMethod(key) ?? throw new InvalidOperationException($"no forwarder for {key}"));
+        return _slotHomes[key].ManifestModule.ResolveMethod(impl.MetadataToken.ToInt32())!.MethodHandle.GetFunctionPointer();
+    }
+
     /// <summary>Records what a loaded patch added: its types, its added methods and its own slots.</summary>
     public void Add(Patch patch, Assembly assembly, SlotAccessor accessor)
     {
@@ -88,7 +106,11 @@ internal sealed class LoadedWorld : ILoadedWorld
             _added[key] = forwarder;
             _methods[key] = forwarder;
         }
-        foreach (var (key, index) in patch.OwnSlots) _slots[key] = (accessor, index);
+        foreach (var (key, index) in patch.OwnSlots)
+        {
+            _slots[key] = (accessor, index);
+            _slotHomes[key] = assembly;
+        }
         if (patch.OwnGenericSlots.Count > 0) AddGenericHolders(assembly);
     }
 

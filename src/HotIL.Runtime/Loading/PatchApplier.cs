@@ -40,9 +40,8 @@ internal static class PatchApplier
         // A new body slot takes over what the method's slot runs now, before the dispatcher replaces it.
         foreach (var root in bodyCopies)
         {
-            var (slots, index) = world.SlotOf(root);
             var (bodies, body) = world.BodySlotOf(root)!.Value;
-            Volatile.Write(ref bodies(body), Volatile.Read(ref slots(index)));
+            Volatile.Write(ref bodies(body), world.CurrentTargetOf(root));
         }
         var repointed = new List<MethodKey>();
         foreach (var (key, index) in patch.Changed)

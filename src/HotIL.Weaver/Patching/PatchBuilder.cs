@@ -96,7 +96,7 @@ public static class PatchBuilder
             else patch.Tombstones[key] = registry.Add("removed " + key.Value, Tombstone.Emit(compiled, world, key, generation));
         }
 
-        Registry.CallFromModuleInitializer(compiled, registry.Complete());
+        if (registry.Complete() is { } initialize) Registry.CallFromModuleInitializer(compiled, initialize);
         AccessChecks.IgnoreFor(compiled, compiled.AssemblyReferences.Select(r => r.Name).Append(compiled.Assembly.Name.Name));
         return patch;
     }
