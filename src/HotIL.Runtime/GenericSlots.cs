@@ -43,9 +43,18 @@ public static class GenericSlots
                 var pointer = PointerFor(implementation, instance.GetGenericArguments());
                 instance.GetField(Weaver.Registry.GenericPointerField, BindingFlags.NonPublic | BindingFlags.Static)!.SetValue(null, pointer);
             }
+            // Only now may forwarders leave the original body: every instantiation seen so far has its pointer,
+            // and any later one gets it from its static constructor.
+            Thread.MemoryBarrier();
+            ReplacedFlagOf(holder).SetValue(null, 1);
             Thread.MemoryBarrier();
         }
     }
+
+    private static FieldInfo ReplacedFlagOf(Type holder) =>
+        holder.Assembly.GetType(Weaver.Registry.TypeName, throwOnError: true)!
+            .GetField(Weaver.Registry.GenericReplacedFlag(holder.Name), BindingFlags.NonPublic | BindingFlags.Static)
+        ?? throw new MissingFieldException(Weaver.Registry.TypeName, Weaver.Registry.GenericReplacedFlag(holder.Name));
 
     private static Slot SlotOf(Type openHolder)
     {

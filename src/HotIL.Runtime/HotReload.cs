@@ -79,7 +79,11 @@ public static class HotReload
     /// <summary>1 for the program as built, plus one for every reload applied since.</summary>
     public static int Generation => Volatile.Read(ref _applied) + 1;
 
-    /// <summary>Completes when every registered assembly can be reloaded (the background warm-up has finished).</summary>
+    /// <summary>
+    /// Completes when every registered assembly can be reloaded (the background warm-up has finished). Watched
+    /// assemblies warm up from start-up; for the others, the first use of this property or of
+    /// <see cref="ReloadAsync"/> starts the warm-up.
+    /// </summary>
     public static Task WhenReady
     {
         get

@@ -27,6 +27,7 @@ internal sealed class ReloadSession
     private LoadedWorld _world = null!;
     private ModuleSnapshot _applied = null!;
     private DefaultAssemblyResolver _resolver = null!;
+    private readonly Lazy<Task> _ready;
 
     public ReloadSession(Assembly original, Manifest manifest, Action<string> log, TimeSpan gracePeriod)
     {
@@ -35,7 +36,10 @@ internal sealed class ReloadSession
         _log = log;
         _lifetime = new GenerationTable(gracePeriod);
         _sweeper = new Timer(_ => Sweep());
-        Ready = Task.Run(WarmUp);
+        // The sources are read now, as the program starts: they are the baseline edits are measured against, even
+        // when the first compile waits until a reload is asked for.
+        var baseline = Task.Run(() => new ProjectCompiler(_manifest, _log));
+        _ready = new Lazy<Task>(() => baseline.ContinueWith(t => WarmUp(t.GetAwaiter().GetResult()), TaskScheduler.Default));
     }
 
     /// <summary>How long a generation nothing points into stays loaded before it is unloaded.</summary>
@@ -51,8 +55,12 @@ internal sealed class ReloadSession
         get { lock (_gate) return _lifetime.All.Select(g => g.Describe(Name)).ToArray(); }
     }
 
-    /// <summary>Completes when the first compile (Roslyn's slow, cold one) has run in the background.</summary>
-    public Task Ready { get; }
+    /// <summary>
+    /// Completes when the first compile (Roslyn's slow, cold one) has run in the background. The first
+    /// access starts it: a session that is watched starts it at once, one that only reloads on request
+    /// costs nothing until then.
+    /// </summary>
+    public Task Ready => _ready.Value;
 
     public string Name => _manifest.AssemblyName;
 
@@ -62,10 +70,10 @@ internal sealed class ReloadSession
 
     public SourceSet Sources => _sources;
 
-    private void WarmUp()
+    private void WarmUp(ProjectCompiler compiler)
     {
         var clock = Stopwatch.StartNew();
-        _compiler = new ProjectCompiler(_manifest, _log);
+        _compiler = compiler;
         _sources = new SourceSet(_manifest.ProjectDirectory, _compiler.SourcePaths);
         _resolver = new DefaultAssemblyResolver();
         foreach (var directory in _compiler.ReferencePaths.Select(Path.GetDirectoryName).Distinct())

@@ -74,18 +74,17 @@ public static class AssemblyWeaver
     {
         var impl = MethodSplitter.MoveBodyToImpl(method);
         WovenSlot slot;
-        FieldReference field;
         if (method.HasGenericParameters || method.DeclaringType.HasGenericParameters)
         {
             slot = new WovenSlot(registry.AddGeneric(key.Value, impl), key, IsGeneric: true);
-            field = registry.GenericSlotField(slot.Index, method.DeclaringType.GenericParameters.Concat(method.GenericParameters));
+            var pointer = registry.GenericSlotField(slot.Index, method.DeclaringType.GenericParameters.Concat(method.GenericParameters));
+            MethodSplitter.EmitForwarder(method, impl, pointer, registry.GenericReplaced(slot.Index));
         }
         else
         {
             slot = new WovenSlot(registry.AddUnfilled(key.Value), key);
-            field = registry.Field(slot.Index);
+            MethodSplitter.EmitForwarder(method, impl, registry.Field(slot.Index));
         }
-        MethodSplitter.EmitForwarder(method, impl, field);
         MarkForwarder(method);
         return slot;
     }

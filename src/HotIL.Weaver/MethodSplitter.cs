@@ -46,7 +46,9 @@ internal static class MethodSplitter
     /// <param name="method">The method to turn into a forwarder.</param>
     /// <param name="impl">Its implementation.</param>
     /// <param name="slot">The slot field; for generic code, the field of the holder instantiated over the forwarder's type parameters.</param>
-    public static void EmitForwarder(MethodDefinition method, MethodDefinition impl, FieldReference slot)
+    /// <param name="replacedFlag">For generic code, the registry's flag that is zero while no reload replaced the body:
+    /// tested first, so that the hot path reads no static of a generic type.</param>
+    public static void EmitForwarder(MethodDefinition method, MethodDefinition impl, FieldReference slot, FieldReference? replacedFlag = null)
     {
         var body = method.Body;
         var pointer = new VariableDefinition(method.Module.TypeSystem.IntPtr);
@@ -54,11 +56,18 @@ internal static class MethodSplitter
         body.InitLocals = false;
         var il = body.GetILProcessor();
         var replaced = il.Create(OpCodes.Nop);
+        var original = il.Create(OpCodes.Nop);
 
+        if (replacedFlag != null)
+        {
+            il.Emit(OpCodes.Ldsfld, replacedFlag);
+            il.Emit(OpCodes.Brfalse, original);
+        }
         il.Emit(OpCodes.Ldsfld, slot);
         il.Emit(OpCodes.Stloc, pointer);
         il.Emit(OpCodes.Ldloc, pointer);
         il.Emit(OpCodes.Brtrue, replaced);
+        il.Append(original);
         EmitArguments(method, il);
         il.Emit(OpCodes.Call, ImplAsSeenBy(method, impl));
         il.Emit(OpCodes.Ret);
@@ -73,10 +82,21 @@ internal static class MethodSplitter
             il.Emit(OpCodes.Stobj, constructed.VariableType);
         }
         il.Emit(OpCodes.Ret);
+        RemoveLabels(body);
         body.OptimizeMacros();
         // Without the hint the JIT judges the forwarder by its IL size (twice the argument loads) and
         // keeps the call; with it, a caller pays only the guard. A method the user keeps out of line stays so.
         if (!method.NoInlining) method.AggressiveInlining = true;
+    }
+
+    // The nops that served as branch targets while emitting: branches go to the next real instruction instead
+    // (Debug code would otherwise keep them).
+    private static void RemoveLabels(MethodBody body)
+    {
+        var labels = body.Instructions.Where(i => i.OpCode == OpCodes.Nop).ToList();
+        foreach (var branch in body.Instructions.Where(i => i.Operand is Instruction))
+            while (branch.Operand is Instruction { OpCode.Code: Code.Nop } label) branch.Operand = label.Next;
+        foreach (var label in labels) body.Instructions.Remove(label);
     }
 
     // A replaced body is called through calli, which the JIT never inlines: passing it the address of a

@@ -34,9 +34,17 @@ public sealed class Registry
     /// <summary>Name of a generic holder's constant that names the method it serves.</summary>
     public const string GenericKeyField = "Key";
 
+    /// <summary>
+    /// Name of the registry's (non-generic) field that turns non-zero once a reload replaced the body of generic
+    /// holder <paramref name="holderName"/>: until then forwarders skip the holder, whose static cannot be read in
+    /// shared generic code without a runtime lookup and a class-initialization check.
+    /// </summary>
+    public static string GenericReplacedFlag(string holderName) => "replaced " + holderName;
+
     private readonly ModuleDefinition _module;
     private readonly List<(FieldDefinition Field, MethodReference? Target)> _entries = [];
     private readonly List<TypeDefinition> _genericHolders = [];
+    private readonly List<FieldDefinition> _genericFlags = [];
 
     private Registry(ModuleDefinition module, TypeDefinition type)
     {
@@ -100,6 +108,8 @@ public sealed class Registry
             _module.TypeSystem.String) { Constant = key });
         _module.Types.Add(holder);
         _genericHolders.Add(holder);
+        _genericFlags.Add(new FieldDefinition(GenericReplacedFlag(holder.Name), FieldAttributes.Assembly | FieldAttributes.Static, _module.TypeSystem.Int32));
+        Type.Fields.Add(_genericFlags[^1]);
         EmitGenericHolderInitializer(holder);
         return _genericHolders.Count - 1;
     }
@@ -110,6 +120,9 @@ public sealed class Registry
         var holder = _genericHolders[index];
         return new FieldReference(GenericPointerField, _module.TypeSystem.IntPtr, Instantiate(holder, arguments));
     }
+
+    /// <summary>The flag that says whether a reload replaced the body of generic slot <paramref name="index"/>.</summary>
+    public FieldDefinition GenericReplaced(int index) => _genericFlags[index];
 
     /// <summary>The holder type of generic slot <paramref name="index"/>.</summary>
     public TypeDefinition GenericHolder(int index) => _genericHolders[index];

@@ -26,6 +26,25 @@ public class BadInputTests
     }
 
     [Fact]
+    public void Program_that_does_not_watch_compiles_nothing_at_start_up_and_reloads_on_request()
+    {
+        using var project = ScratchProject.Create("Counter");
+        project.Build("Debug");
+        var request = project.PathOf("reload.request");
+        using var program = project.Start("Debug", new Dictionary<string, string> { ["HOTIL_WATCH"] = "0", ["COUNTER_RELOAD_REQUEST"] = request });
+
+        // Long past the few seconds a warm-up compile of this project takes.
+        program.WaitForLine(l => TickLine.Parse(l)?.Tick >= 150, Patience);
+        program.StandardError.Should().NotContain("ready to reload", "nothing asked for a reload yet, so Roslyn has not been started");
+
+        project.Edit("Rules.cs", "\"plus-one\"", "\"on-request\"");
+        File.WriteAllText(request, "");
+        program.WaitForLine(l => l == "reload=Applied", Patience);
+        program.WaitForLine(l => TickLine.Parse(l)?.Rule == "on-request", Patience);
+        program.StandardError.Should().Contain("ready to reload").And.NotContain("watching");
+    }
+
+    [Fact]
     public void Missing_manifest_is_reported_and_the_program_runs_without_reloading()
     {
         using var project = ScratchProject.Create("Counter");

@@ -51,6 +51,38 @@ public sealed class RoslynTests(ITestOutputHelper output)
         CompileOnEachSide(compilers, SourceSets.Generated(files: 30), [], optimize: true, concurrent: false);
     }
 
+    // On demand: many concurrent compiles on each side, counting the ones that throw or differ, to tell a
+    // concurrency problem of woven code from one of Roslyn or of this harness.
+    [LargeCorpusFact]
+    public void Repeated_concurrent_compiles_fail_no_more_often_on_woven_Roslyn_than_on_the_shipped_one()
+    {
+        var rounds = int.TryParse(Environment.GetEnvironmentVariable("HOTIL_ROSLYN_ROUNDS"), out var n) ? n : 20;
+        var failures = new Dictionary<string, int>();
+        var generated = SourceSets.Generated(files: 30);
+        var args = generated.CompileArguments([], optimize: false, concurrent: true);
+        object[]? expected = null;
+        for (var round = 0; round < rounds; round++)
+        {
+            using var compilers = Compilers.CoreWoven();
+            foreach (var side in new[] { compilers.Original, compilers.Woven })
+            {
+                try
+                {
+                    var result = side.Call<object[]>(nameof(RoslynDriver), nameof(RoslynDriver.Compile), args);
+                    expected ??= result;
+                    if (!((byte[])result[0]).AsSpan().SequenceEqual((byte[])expected[0])) throw new InvalidOperationException("different assembly bytes");
+                }
+                catch (Exception e)
+                {
+                    failures[side.Label] = failures.GetValueOrDefault(side.Label) + 1;
+                    output.WriteLine($"round {round}, {side.Label}: {e.GetType().Name}: {e.Message}\n{e.StackTrace?.Split('\n').FirstOrDefault()}");
+                }
+            }
+        }
+        output.WriteLine($"{rounds} rounds; failures: {string.Join(", ", failures.Select(f => $"{f.Key} {f.Value}"))}");
+        failures.Should().BeEmpty();
+    }
+
     private static SourceSet Broken(SourceSet generated) => generated with
     {
         Sources = generated.Sources.Select((s, i) => (i % 3) switch
@@ -65,7 +97,7 @@ public sealed class RoslynTests(ITestOutputHelper output)
     private byte[] CompileOnEachSide(Compilers compilers, SourceSet set, byte[][] references, bool optimize, bool concurrent)
     {
         var args = set.CompileArguments(references, optimize, concurrent);
-        var results = compilers.All.Select(side => (Side: side, Result: side.Call<object[]>(nameof(RoslynDriver), nameof(RoslynDriver.Compile), args))).ToList();
+        var results = compilers.All.Select(side => (Side: side, Result: CompileOn(side, args))).ToList();
         var original = results.Single(r => r.Side == compilers.Original).Result;
         var woven = results.Single(r => r.Side == compilers.Woven).Result;
         output.WriteLine($"{set.AssemblyName}: {set.Sources.Length} files, {set.Lines:N0} lines, {(optimize ? "release" : "debug")}, " +
@@ -79,6 +111,18 @@ public sealed class RoslynTests(ITestOutputHelper output)
             ((byte[])result[1]).Should().Equal((byte[])original[1], $"the {side.Label} compiler's PDB is byte-identical");
         }
         return (byte[])woven[0];
+    }
+
+    private static object[] CompileOn(Side side, object?[] args)
+    {
+        try
+        {
+            return side.Call<object[]>(nameof(RoslynDriver), nameof(RoslynDriver.Compile), args);
+        }
+        catch (Exception e)
+        {
+            throw new InvalidOperationException($"the {side.Label} compiler threw", e);
+        }
     }
 
     private static string Ratios(List<(Side Side, object[] Result)> results, Compilers compilers)

@@ -6,12 +6,21 @@ using Counter;
 // Lets a test check that a failing reload handler is reported and the reload still stands.
 if (Environment.GetEnvironmentVariable("COUNTER_THROWING_HANDLER") == "1")
     HotIL.HotReload.Reloaded += (_, _) => throw new InvalidOperationException("handler bug");
+// Lets a test ask for a reload without a watcher: the file's appearance is the request.
+var reloadRequest = Environment.GetEnvironmentVariable("COUNTER_RELOAD_REQUEST");
 #endif
 var counter = new Tally();
 for (var tick = 0; ; tick++)
 {
     try
     {
+#if HOTIL
+        if (reloadRequest != null && File.Exists(reloadRequest))
+        {
+            File.Delete(reloadRequest);
+            foreach (var result in HotIL.HotReload.ReloadAsync().GetAwaiter().GetResult()) Console.WriteLine($"reload={result.Status}");
+        }
+#endif
         counter.Step();
         Console.WriteLine($"tick={tick} value={counter.Value} rule={Rules.Describe()}");
     }
