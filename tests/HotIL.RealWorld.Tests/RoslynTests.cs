@@ -7,7 +7,7 @@ namespace HotIL.RealWorld.Tests;
 /// <summary>Woven Roslyn against the shipped one: deterministic compiles must give byte-identical output.</summary>
 public sealed class RoslynTests(ITestOutputHelper output)
 {
-    [Fact]
+    [RoslynFact]
     public void Woven_Roslyn_core_compiles_HotILs_own_sources_to_byte_identical_assemblies_and_pdbs()
     {
         using var compilers = Compilers.CoreWoven();
@@ -15,7 +15,7 @@ public sealed class RoslynTests(ITestOutputHelper output)
         CompileOnEachSide(compilers, SourceSets.Runtime(), [weaverImage], optimize: false, concurrent: true);
     }
 
-    [Fact]
+    [RoslynFact]
     public void Woven_Roslyn_core_compiles_generated_code_to_byte_identical_output_in_debug_and_release()
     {
         using var compilers = Compilers.CoreWoven(withRewrittenBaseline: true);
@@ -26,7 +26,7 @@ public sealed class RoslynTests(ITestOutputHelper output)
         CompileOnEachSide(compilers, generated, [], optimize: true, concurrent: false);
     }
 
-    [Fact]
+    [RoslynFact]
     public void Woven_Roslyn_core_reports_the_same_diagnostics_as_the_original_for_broken_code()
     {
         using var compilers = Compilers.CoreWoven();
@@ -42,7 +42,7 @@ public sealed class RoslynTests(ITestOutputHelper output)
     }
 
     // Took minutes to start until the registry moved out of the module initializer (decision 0011).
-    [Fact]
+    [RoslynFact]
     public void Fully_woven_Roslyn_compiles_HotILs_own_sources_and_generated_code_to_byte_identical_output()
     {
         using var compilers = Compilers.AllWoven();
@@ -53,10 +53,10 @@ public sealed class RoslynTests(ITestOutputHelper output)
 
     // On demand: many concurrent compiles on each side, counting the ones that throw or differ, to tell a
     // concurrency problem of woven code from one of Roslyn or of this harness.
-    [LargeCorpusFact]
+    [RoslynFact]
     public void Repeated_concurrent_compiles_fail_no_more_often_on_woven_Roslyn_than_on_the_shipped_one()
     {
-        var rounds = int.TryParse(Environment.GetEnvironmentVariable("HOTIL_ROSLYN_ROUNDS"), out var n) ? n : 20;
+        var rounds = int.TryParse(Environment.GetEnvironmentVariable("HOTIL_ROSLYN_ROUNDS"), out var n) ? n : 5;
         var failures = new Dictionary<string, int>();
         var generated = SourceSets.Generated(files: 30);
         var args = generated.CompileArguments([], optimize: false, concurrent: true);
