@@ -18,7 +18,6 @@ internal sealed class LoadedWorld : ILoadedWorld
     private readonly Dictionary<MethodKey, MethodDefinition> _methods = [];
     private readonly Dictionary<MethodKey, MethodDefinition> _added = [];
     private readonly Dictionary<MethodKey, (SlotAccessor Accessor, int Index)> _slots = [];
-    private readonly Dictionary<MethodKey, Assembly> _slotHomes = [];
     private readonly Dictionary<string, Assembly> _assemblies = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, string), AddedFieldHome> _addedFields = [];
     private readonly Dictionary<MethodKey, Type> _genericHolders = [];
@@ -30,11 +29,7 @@ internal sealed class LoadedWorld : ILoadedWorld
     {
         _assemblies[original.GetName().Name!] = original;
         var accessor = AccessorOf(original);
-        for (var i = 0; i < manifest.Slots.Count; i++)
-        {
-            _slots[new MethodKey(manifest.Slots[i])] = (accessor, i);
-            _slotHomes[new MethodKey(manifest.Slots[i])] = original;
-        }
+        for (var i = 0; i < manifest.Slots.Count; i++) _slots[new MethodKey(manifest.Slots[i])] = (accessor, i);
         AddGenericHolders(original);
         foreach (var type in wovenModule.GetTypes().Where(IsUserType))
         {
@@ -79,7 +74,9 @@ internal sealed class LoadedWorld : ILoadedWorld
         var pointer = Volatile.Read(ref slots(index));
         if (pointer != 0) return pointer;
         var impl = MethodSplitter.ImplOf(FindMethod(key) ?? throw new InvalidOperationException($"no forwarder for {key}"));
-        return _slotHomes[key].ManifestModule.ResolveMethod(impl.MetadataToken.ToInt32())!.MethodHandle.GetFunctionPointer();
+        // The slot's registry lives in the same module as the forwarder and its implementation.
+        var module = slots.Method.DeclaringType!.Module;
+        return module.ResolveMethod(impl.MetadataToken.ToInt32())!.MethodHandle.GetFunctionPointer();
     }
 
     /// <summary>Records what a loaded patch added: its types, its added methods and its own slots.</summary>
@@ -106,11 +103,7 @@ internal sealed class LoadedWorld : ILoadedWorld
             _added[key] = forwarder;
             _methods[key] = forwarder;
         }
-        foreach (var (key, index) in patch.OwnSlots)
-        {
-            _slots[key] = (accessor, index);
-            _slotHomes[key] = assembly;
-        }
+        foreach (var (key, index) in patch.OwnSlots) _slots[key] = (accessor, index);
         if (patch.OwnGenericSlots.Count > 0) AddGenericHolders(assembly);
     }
 
