@@ -13,6 +13,12 @@ internal sealed partial class Tool
         ReportedMs = l => l.IsError && HotILApplied().Match(l.Text) is { Success: true } m ? double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null,
         // Compile errors, rude edits, failed reloads, reloading disabled.
         Failure = l => l.IsError && FailureIds().IsMatch(l.Text) ? l.Text : null,
+        // At detailed verbosity: "took compile 120 ms (1 of 69 files in full, 7 as declarations), read 3 ms, ...".
+        Steps = l => l.IsError && l.Text.Contains("] took ", StringComparison.Ordinal)
+            ? HotILStep().Matches(l.Text).Select(m => new ReloadStep(m.Groups[1].Value, double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
+                m.Groups[3].Success ? m.Groups[3].Value : null)).ToArray()
+            : null,
+        Environment = new Dictionary<string, string?> { ["HOTIL_VERBOSITY"] = "detailed" },
     };
 
     public static readonly Tool DotnetWatch = new()
@@ -34,8 +40,17 @@ internal sealed partial class Tool
 
     public Func<OutputLine, string?> Note { get; init; } = _ => null;
 
+    /// <summary>The tool's own split of one reload into steps, from the line that reports it.</summary>
+    public Func<OutputLine, IReadOnlyList<ReloadStep>?> Steps { get; init; } = _ => null;
+
+    /// <summary>What the program needs in its environment for the lines above.</summary>
+    public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
+
     [GeneratedRegex(@"generation \d+ applied in (\d+) ms")]
     private static partial Regex HotILApplied();
+
+    [GeneratedRegex(@"(\w+) (\d+) ms(?: \(([^)]*)\))?")]
+    private static partial Regex HotILStep();
 
     [GeneratedRegex(@"\[HOTIL(4005|4006|4007|3001|3003)\]|error HOTIL")]
     private static partial Regex FailureIds();
@@ -54,7 +69,7 @@ internal static partial class LiveRunner
         var path = Path.Combine(directory, target.EditFile);
         var original = File.ReadAllText(path);
         using var child = tool == Tool.HotIL
-            ? ChildProcess.Start("dotnet", directory, [target.OutputAssembly(directory), .. target.ProgramArguments], target.ProgramEnvironment)
+            ? ChildProcess.Start("dotnet", directory, [target.OutputAssembly(directory), .. target.ProgramArguments], target.ProgramEnvironment.Concat(tool.Environment).ToDictionary())
             : ChildProcess.Start("dotnet", directory, ["watch", "--non-interactive", "run", "--", .. target.ProgramArguments], WatchEnvironment(target));
         using var registration = Children.Register(child);
         try
@@ -143,7 +158,8 @@ internal static partial class LiveRunner
         // The tool's own report line may come just before or just after the program's output.
         var reported = child.WaitFor(l => tool.ReportedMs(l) != null, from, TimeSpan.FromSeconds(3));
         var note = child.WaitFor(l => tool.Note(l) != null, from, TimeSpan.Zero);
-        return new EditResult(number, latency, reported == null ? null : tool.ReportedMs(reported), note?.Text);
+        var steps = reported == null ? null : child.WaitFor(l => tool.Steps(l) != null, from, TimeSpan.FromSeconds(1));
+        return new EditResult(number, latency, reported == null ? null : tool.ReportedMs(reported), note?.Text) { Steps = steps == null ? null : tool.Steps(steps) };
     }
 
     private static Dictionary<string, string?> WatchEnvironment(PreparedTarget target) => new(target.ProgramEnvironment)

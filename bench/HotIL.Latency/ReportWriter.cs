@@ -78,6 +78,22 @@ internal static class ReportWriter
                 text.AppendLine(Invariant($"| {target.Name} | {target.Files} | {Ms(target.BuildPlainMs)} | {Ms(target.BuildHotILMs)} |"));
         }
 
+        var split = report.Targets.SelectMany(t => t.Runs.Where(r => r.WarmStepMedians.Count > 0).Select(r => (Target: t, Steps: r.WarmStepMedians))).ToArray();
+        if (split.Length > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("### Where HotIL's warm reloads spend their time");
+            text.AppendLine();
+            text.AppendLine("HotIL's own timing of each step (it prints them at `HOTIL_VERBOSITY=detailed`), median over the warm edits above. "
+                + "The compile holds the edited file in full and, as declarations, only the files it can name (decision 0009).");
+            text.AppendLine();
+            var names = split.SelectMany(s => s.Steps.Select(x => x.Name)).Distinct().ToArray();
+            text.AppendLine($"| program | {string.Join(" | ", names)} | compiled |");
+            text.AppendLine($"|---|{string.Concat(names.Select(_ => "---:|"))}---|");
+            foreach (var (target, steps) in split)
+                text.AppendLine($"| {target.Name} | {string.Join(" | ", names.Select(n => Ms(steps.FirstOrDefault(s => s.Name == n)?.Ms)))} | {steps.FirstOrDefault(s => s.Detail != null)?.Detail ?? "–"} |");
+        }
+
         if (report.Targets.Any(t => t.Stages != null || t.StagesError != null))
         {
             text.AppendLine();

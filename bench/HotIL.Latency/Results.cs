@@ -5,7 +5,15 @@ namespace HotIL.Latency;
 /// <param name="LatencyMs">From the start of the write to the program's first output line showing the edit.</param>
 /// <param name="ReportedMs">What the tool itself said the reload took (HotIL's "applied in N ms", dotnet watch's "changes applied in Nms").</param>
 /// <param name="Note">Anything unusual (dotnet watch restarted the app, ...).</param>
-internal sealed record EditResult(int Number, double LatencyMs, double? ReportedMs, string? Note);
+internal sealed record EditResult(int Number, double LatencyMs, double? ReportedMs, string? Note)
+{
+    /// <summary>The tool's own split of the reload into steps (HotIL at detailed verbosity), when it gave one.</summary>
+    public IReadOnlyList<ReloadStep>? Steps { get; init; }
+}
+
+/// <summary>One step of a reload as the tool reported it.</summary>
+/// <param name="Detail">What the step worked on (for HotIL's compile: how many files in full and as declarations).</param>
+internal sealed record ReloadStep(string Name, double Ms, string? Detail);
 
 /// <summary>One program run under one tool with a series of edits.</summary>
 internal sealed class LiveRun
@@ -42,6 +50,20 @@ internal sealed class LiveRun
 
     /// <summary>Median of latency minus the tool's own figure: the file watcher, debouncing, the poll interval and the pipe.</summary>
     public double? OutsideReloadP50 => Warm.Where(w => w.ReportedMs != null).Select(w => w.LatencyMs - w.ReportedMs!.Value).ToArray() is { Length: > 0 } r ? Tools.Median(r) : null;
+
+    /// <summary>Median of each step over the warm edits that reported steps, in the order the tool reports them.</summary>
+    public IReadOnlyList<ReloadStep> WarmStepMedians
+    {
+        get
+        {
+            var reported = Warm.Where(w => w.Steps != null).Select(w => w.Steps!).ToArray();
+            if (reported.Length == 0) return [];
+            return reported.SelectMany(s => s).Select(s => s.Name).Distinct()
+                .Select(name => new ReloadStep(name, Tools.Median(reported.SelectMany(s => s).Where(s => s.Name == name).Select(s => s.Ms).ToArray()),
+                    reported.SelectMany(s => s).LastOrDefault(s => s.Name == name && s.Detail != null)?.Detail))
+                .ToArray();
+        }
+    }
 
     private IReadOnlyList<double> WarmLatencies => Warm.Select(w => w.LatencyMs).ToArray();
 }

@@ -59,6 +59,9 @@ public sealed class ReloadResult : EventArgs
     /// <summary>Errors and warnings, each <c>file(line,col): severity ID: message</c> where the place is known.</summary>
     public IReadOnlyList<string> Diagnostics { get; init; } = [];
 
+    /// <summary>The steps of the attempt that ran, in order, with their times (empty when nothing needed compiling).</summary>
+    public IReadOnlyList<ReloadStage> Stages { get; init; } = [];
+
     /// <summary>One line describing the outcome, as HotIL prints it.</summary>
     public override string ToString() => Status switch
     {

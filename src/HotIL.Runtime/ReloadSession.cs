@@ -116,30 +116,39 @@ internal sealed class ReloadSession
         var edits = _sources.Changes(_compiler);
         if (edits.Count == 0) return new ReloadResult(Name, ReloadStatus.NoChanges, Generation, clock.Elapsed);
         foreach (var (path, text) in edits) _compiler.Update(path, text);
+        var stages = new StageClock();
 
         var compiled = _compiler.Emit();
+        stages.Lap("compile", compiled.CompiledInFull is { } inFull
+            ? $"{inFull.Count} of {_compiler.SourcePaths.Count} files in full, {compiled.FilesCompiled - inFull.Count} as declarations"
+            : "every file in full");
         if (!compiled.Succeeded)
-            return new ReloadResult(Name, ReloadStatus.CompileFailed, Generation, clock.Elapsed) { Diagnostics = compiled.Errors };
+            return new ReloadResult(Name, ReloadStatus.CompileFailed, Generation, clock.Elapsed) { Diagnostics = compiled.Errors, Stages = stages.Laps };
 
         var module = Read(compiled);
+        stages.Lap("read");
         var snapshot = compiled.CompiledInFull == null ? ModuleSnapshot.Of(module) : ModuleSnapshot.OfPartial(module, _applied, compiled.CompiledInFull);
+        stages.Lap("snapshot");
         var changes = ModuleDiff.Compare(_applied, snapshot);
+        stages.Lap("diff");
         var warnings = changes.Warnings.Select(w => Format("warning", w.Id, w.TypeFullName, w.MemberName, w.Message)).ToArray();
         if (!changes.CanApply)
         {
             var errors = changes.RudeEdits.Select(r => Format("error", r.Id, r.TypeFullName, r.MemberName, r.Message));
-            return new ReloadResult(Name, ReloadStatus.Rejected, Generation, clock.Elapsed) { Diagnostics = [.. errors, .. warnings] };
+            return new ReloadResult(Name, ReloadStatus.Rejected, Generation, clock.Elapsed) { Diagnostics = [.. errors, .. warnings], Stages = stages.Laps };
         }
         if (changes.IsEmpty)
         {
             Accept(snapshot);
-            return new ReloadResult(Name, ReloadStatus.NoChanges, Generation, clock.Elapsed) { Diagnostics = warnings };
+            return new ReloadResult(Name, ReloadStatus.NoChanges, Generation, clock.Elapsed) { Diagnostics = warnings, Stages = stages.Laps };
         }
 
         var patch = PatchBuilder.Build(module, changes, _world, Generation + 1);
+        stages.Lap("patch");
         warnings = [.. warnings, .. patch.Warnings.Select(w => Format("warning", w.Id, w.TypeFullName, w.MemberName, w.Message))];
         Apply(patch);
         Accept(snapshot);
+        stages.Lap("apply");
         Generation = patch.Generation;
         return new ReloadResult(Name, ReloadStatus.Applied, Generation, clock.Elapsed)
         {
@@ -149,6 +158,7 @@ internal sealed class ReloadSession
             AddedTypes = changes.AddedTypes.Select(t => t.Replace('/', '.')).ToArray(),
             UpdatedTypes = ChangedTypes.Resolve(changes, _world.Assemblies.Values),
             Diagnostics = warnings,
+            Stages = stages.Laps,
         };
     }
 
@@ -194,5 +204,20 @@ internal sealed class ReloadSession
     {
         var place = SourceLocator.Locate(_compiler.Compilation, type, member);
         return place == null ? $"{severity} {id}: {message}" : $"{place}: {severity} {id}: {message}";
+    }
+
+    /// <summary>Times consecutive steps of one reload.</summary>
+    private sealed class StageClock
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly List<ReloadStage> _laps = [];
+
+        public IReadOnlyList<ReloadStage> Laps => _laps;
+
+        public void Lap(string name, string? detail = null)
+        {
+            _laps.Add(new ReloadStage(name, _clock.Elapsed, detail));
+            _clock.Restart();
+        }
     }
 }

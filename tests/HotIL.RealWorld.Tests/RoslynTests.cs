@@ -52,35 +52,74 @@ public sealed class RoslynTests(ITestOutputHelper output)
     }
 
     // On demand: many concurrent compiles on each side, counting the ones that throw or differ, to tell a
-    // concurrency problem of woven code from one of Roslyn or of this harness.
+    // concurrency problem of woven code from one of Roslyn, of the runtime or of this harness.
+    // HOTIL_ROSLYN_ROUNDS (default 5); HOTIL_ROSLYN_SIDES=original|woven|both (default both);
+    // HOTIL_ROSLYN_FRESH=0 keeps one pair of load contexts for every round instead of loading and unloading each round;
+    // HOTIL_ROSLYN_GC=1 collects garbage on another thread all the while, to bring out code that loses track of references.
     [RoslynFact]
     public void Repeated_concurrent_compiles_fail_no_more_often_on_woven_Roslyn_than_on_the_shipped_one()
     {
         var rounds = int.TryParse(Environment.GetEnvironmentVariable("HOTIL_ROSLYN_ROUNDS"), out var n) ? n : 5;
+        var sides = Environment.GetEnvironmentVariable("HOTIL_ROSLYN_SIDES") ?? "both";
+        var fresh = Environment.GetEnvironmentVariable("HOTIL_ROSLYN_FRESH") != "0";
         var failures = new Dictionary<string, int>();
         var generated = SourceSets.Generated(files: 30);
         var args = generated.CompileArguments([], optimize: false, concurrent: true);
         object[]? expected = null;
-        for (var round = 0; round < rounds; round++)
+        Compilers? kept = null;
+        using var collecting = new CancellationTokenSource();
+        var collector = Environment.GetEnvironmentVariable("HOTIL_ROSLYN_GC") == "1"
+            ? Task.Factory.StartNew(() => CollectUntil(collecting.Token), TaskCreationOptions.LongRunning)
+            : Task.CompletedTask;
+        try
         {
-            using var compilers = Compilers.CoreWoven();
-            foreach (var side in new[] { compilers.Original, compilers.Woven })
+            for (var round = 0; round < rounds; round++)
             {
+                var compilers = fresh ? Compilers.CoreWoven() : kept ??= Compilers.CoreWoven();
                 try
                 {
-                    var result = side.Call<object[]>(nameof(RoslynDriver), nameof(RoslynDriver.Compile), args);
-                    expected ??= result;
-                    if (!((byte[])result[0]).AsSpan().SequenceEqual((byte[])expected[0])) throw new InvalidOperationException("different assembly bytes");
+                    foreach (var side in new[] { compilers.Original, compilers.Woven }.Where(s => sides == "both" || s.Label == sides))
+                    {
+                        try
+                        {
+                            var result = side.Call<object[]>(nameof(RoslynDriver), nameof(RoslynDriver.Compile), args);
+                            expected ??= result;
+                            if (!((byte[])result[0]).AsSpan().SequenceEqual((byte[])expected[0])) throw new InvalidOperationException("different assembly bytes");
+                        }
+                        catch (Exception e)
+                        {
+                            failures[side.Label] = failures.GetValueOrDefault(side.Label) + 1;
+                            output.WriteLine($"round {round}, {side.Label}: {e}");
+                        }
+                    }
                 }
-                catch (Exception e)
+                finally
                 {
-                    failures[side.Label] = failures.GetValueOrDefault(side.Label) + 1;
-                    output.WriteLine($"round {round}, {side.Label}: {e.GetType().Name}: {e.Message}\n{e.StackTrace?.Split('\n').FirstOrDefault()}");
+                    if (fresh) compilers.Dispose();
                 }
             }
         }
-        output.WriteLine($"{rounds} rounds; failures: {string.Join(", ", failures.Select(f => $"{f.Key} {f.Value}"))}");
+        finally
+        {
+            collecting.Cancel();
+            collector.Wait();
+            kept?.Dispose();
+        }
+        output.WriteLine($"{rounds} rounds ({sides}, {(fresh ? "fresh contexts each round" : "one set of contexts")}); " +
+                         $"failures: {string.Join(", ", failures.Select(f => $"{f.Key} {f.Value}"))}");
         failures.Should().BeEmpty();
+    }
+
+    private static int CollectUntil(CancellationToken stop)
+    {
+        var collections = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            GC.Collect(collections % 2 == 0 ? 0 : 2, GCCollectionMode.Forced, blocking: true);
+            collections++;
+            Thread.Sleep(1);
+        }
+        return collections;
     }
 
     private static SourceSet Broken(SourceSet generated) => generated with

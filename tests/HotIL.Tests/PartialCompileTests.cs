@@ -9,8 +9,8 @@ using Xunit.Abstractions;
 namespace HotIL.Tests;
 
 /// <summary>
-/// Body-only edits compile the edited files in full and every other file as stubs. Whatever the
-/// shortcut, the diff must come out exactly as a compile of the whole project would make it.
+/// Body-only edits compile the edited files in full and the files they may depend on as stubs. Whatever
+/// the shortcut, the diff must come out exactly as a compile of the whole project would make it.
 /// </summary>
 public sealed class PartialCompileTests(ITestOutputHelper output) : IDisposable
 {
@@ -49,8 +49,24 @@ public sealed class PartialCompileTests(ITestOutputHelper output) : IDisposable
                 public static int Sum(int[] xs) { var t = 0; foreach (var x in xs) t += x; return t; }
                 public static int K3() => K * 3;
                 public static Func<int, int> Adder(int n) => x => x + n;
+                [Note("kept")] public static int Noted() => 1;
             }
             public class Seeded(int seed) { public int Seed() => seed; }
+            """,
+        // Named by no other file: in scope through `this`, and only through it.
+        ["Extensions.cs"] = """
+            namespace Sample;
+            public static class IntExtensions { public static int Doubled(this int x) => x * 2; }
+            """,
+        // Named as [Note]: the name in the source lacks the suffix.
+        ["NoteAttribute.cs"] = """
+            namespace Sample;
+            [AttributeUsage(AttributeTargets.Method)] public sealed class NoteAttribute(string text) : Attribute { public string Text => text; }
+            """,
+        // Needed by nothing: a partial compile leaves it out until an edit names it.
+        ["Unrelated.cs"] = """
+            namespace Sample;
+            public sealed class Unrelated { public int Value() => 42; }
             """,
     };
 
@@ -65,6 +81,9 @@ public sealed class PartialCompileTests(ITestOutputHelper output) : IDisposable
         { "accessor using field", "Counter.Part.cs", "field = value + 1;", "field = value + 2;" },
         { "member of a type with a primary constructor", "Other.cs", "public int Seed() => seed;", "public int Seed() => seed * 2;" },
         { "closure capturing a parameter", "Other.cs", "x => x + n", "x => x * n" },
+        { "call of an extension method no file names", "Other.cs", "t += x;", "t += x.Doubled();" },
+        { "method with an attribute named without its suffix", "Other.cs", "Noted() => 1;", "Noted() => 2;" },
+        { "first use of a type of a file left out until now", "Other.cs", "K3() => K * 3;", "K3() => K * new Unrelated().Value();" },
     };
 
     public static TheoryData<string, string, string, string> DeclarationEdits => new()
@@ -86,6 +105,8 @@ public sealed class PartialCompileTests(ITestOutputHelper output) : IDisposable
         var whole = compiler.Emit(allowPartial: false);
 
         partial.CompiledInFull.Should().BeEquivalentTo([Path.Combine(_directory, file)], edit);
+        if (!to.Contains("Unrelated", StringComparison.Ordinal))
+            partial.FilesCompiled.Should().BeLessThan(Files.Count, "files the edited one cannot reach are left out");
         var fromPartial = Snapshot(partial, baseline, partial.CompiledInFull);
         var fromWhole = Snapshot(whole);
         output.WriteLine($"{edit}: partial {partial.Elapsed.TotalMilliseconds:0} ms, whole {whole.Elapsed.TotalMilliseconds:0} ms");
@@ -135,6 +156,19 @@ public sealed class PartialCompileTests(ITestOutputHelper output) : IDisposable
         stub.Should().Contain("yield return i;", "iterators keep their bodies").And.Contain("await Task.Yield()", "async methods keep theirs");
         stub.Should().Contain("get => field;", "accessors using field keep theirs").And.Contain("Twice => throw null");
         stub.Should().Contain("_count += 10;", "constructors keep theirs: they run the initializers of every part");
+    }
+
+    [Fact]
+    public void A_partial_compile_holds_the_edited_file_what_it_names_and_what_is_always_in_scope()
+    {
+        var (compiler, _) = Start();
+        Edit(compiler, "NoteAttribute.cs", "public string Text => text;", "public string Text => text + text;");
+
+        var partial = compiler.Emit();
+
+        partial.CompiledInFull.Should().BeEquivalentTo([Path.Combine(_directory, "NoteAttribute.cs")]);
+        // NoteAttribute.cs itself, Usings.cs (global usings) and Extensions.cs (extension methods); not Counter, Other or Unrelated.
+        partial.FilesCompiled.Should().Be(3);
     }
 
     private (ProjectCompiler, ModuleSnapshot) Start()

@@ -6,9 +6,9 @@ namespace HotIL.Compilation;
 
 /// <summary>
 /// Decides whether the edits since the running program's sources stayed inside member bodies, and
-/// if so provides a compilation with only the edited files in full and every other file stubbed
-/// (see <see cref="BodyStubber"/>). A body-only edit cannot change the IL of any other file, so
-/// comparing the edited files' methods is enough.
+/// if so provides a compilation with only the edited files in full, and stubbed (see <see cref="BodyStubber"/>)
+/// only the other files they may depend on (see <see cref="DeclarationClosure"/>). A body-only edit cannot
+/// change the IL of any other file, so comparing the edited files' methods is enough.
 /// </summary>
 internal sealed class EditScope
 {
@@ -16,7 +16,8 @@ internal sealed class EditScope
     private SyntaxTree[] _stubs = [];
     private Dictionary<string, int> _indexByPath = [];
     private CSharpCompilation? _template;
-    private CSharpCompilation? _stubbed;
+    private DeclarationClosure? _closure;
+    private int _generatedFrom;
 
     /// <summary>Whether compiles may stub unedited files (false before the first accept, or when two trees share a path).</summary>
     public bool CanCompilePartially => _template != null;
@@ -25,25 +26,25 @@ internal sealed class EditScope
     public void Accept(CSharpCompilation compilation, IReadOnlyList<SyntaxTree> generated)
     {
         var trees = compilation.SyntaxTrees.Concat(generated).ToArray();
-        if (_stubbed != null && SamePaths(trees, _accepted))
+        if (_stubs.Length > 0 && SamePaths(trees, _accepted))
         {
-            // Same files: restub only what changed, so Roslyn keeps the rest of its declaration table.
+            // Same files: restub only what changed.
             for (var i = 0; i < trees.Length; i++)
             {
                 if (SameText(trees[i], _accepted[i])) continue;
-                var stub = BodyStubber.Stub(trees[i]);
-                _stubbed = _stubbed.ReplaceSyntaxTree(_stubs[i], stub);
-                _stubs[i] = stub;
+                _stubs[i] = BodyStubber.Stub(trees[i]);
+                _closure = null;
             }
         }
         else
         {
-            _stubbed = null;
             _stubs = [];
+            _closure = null;
             _indexByPath = new Dictionary<string, int>(StringComparer.Ordinal);
             for (var i = 0; i < trees.Length; i++) _indexByPath.TryAdd(trees[i].FilePath, i);
         }
         _accepted = trees;
+        _generatedFrom = compilation.SyntaxTrees.Length;
         // Two trees of one path could not be told apart in the PDB: such a project always compiles in full.
         _template = _indexByPath.Count == trees.Length ? compilation : null;
     }
@@ -68,18 +69,22 @@ internal sealed class EditScope
         return edited;
     }
 
-    /// <summary>The accepted sources stubbed, with <paramref name="inFull"/> (edited trees) in place of their stubs.</summary>
+    /// <summary>
+    /// The edited trees (<paramref name="inFull"/>) with the stubs of the accepted files they may depend on and
+    /// of every generated file.
+    /// </summary>
     public CSharpCompilation WithInFull(IReadOnlyList<SyntaxTree> inFull)
     {
         if (_template == null) throw new InvalidOperationException("nothing accepted yet");
-        if (_stubbed == null)
-        {
-            _stubs = _accepted.Select(BodyStubber.Stub).ToArray();
-            _stubbed = _template.RemoveAllSyntaxTrees().AddSyntaxTrees(_stubs);
-        }
-        var compilation = _stubbed;
-        foreach (var tree in inFull) compilation = compilation.ReplaceSyntaxTree(_stubs[_indexByPath[tree.FilePath]], tree);
-        return compilation;
+        if (_stubs.Length == 0) _stubs = _accepted.Select(BodyStubber.Stub).ToArray();
+        _closure ??= new DeclarationClosure(_stubs);
+        var edited = inFull.ToDictionary(t => _indexByPath[t.FilePath]);
+        var needed = _closure.Of(edited.Select(e => (e.Key, e.Value)).ToList());
+        // Generated files stay: a generator's output (e.g. an interceptor) may apply to code that does not name it.
+        var trees = Enumerable.Range(0, _stubs.Length)
+            .Where(i => needed.Contains(i) || i >= _generatedFrom)
+            .Select(i => edited.TryGetValue(i, out var tree) ? tree : _stubs[i]);
+        return _template.RemoveAllSyntaxTrees().AddSyntaxTrees(trees);
     }
 
     private static bool IsBodyOnly(SyntaxTree before, SyntaxTree after)

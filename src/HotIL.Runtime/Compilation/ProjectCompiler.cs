@@ -20,6 +20,9 @@ internal sealed record CompileResult(byte[]? Assembly, byte[]? Pdb, IReadOnlyLis
     /// shapes stand. Null when every file was compiled in full.
     /// </summary>
     public IReadOnlySet<string>? CompiledInFull { get; init; }
+
+    /// <summary>How many files the compile held: the edited ones and those they depend on, or all of them.</summary>
+    public int FilesCompiled { get; init; }
 }
 
 /// <summary>
@@ -120,7 +123,7 @@ internal sealed class ProjectCompiler
             .WithEmitMetadataOnly(false)
             .WithDebugInformationFormat(DebugInformationFormat.PortablePdb);
         var result = compilation.Emit(pe, pdb, options: options);
-        if (result.Success) return new CompileResult(pe.ToArray(), pdb.ToArray(), [], clock.Elapsed);
+        if (result.Success) return new CompileResult(pe.ToArray(), pdb.ToArray(), [], clock.Elapsed) { FilesCompiled = compilation.SyntaxTrees.Count() };
         var errors = result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()).ToArray();
         return new CompileResult(null, null, errors, clock.Elapsed);
     }

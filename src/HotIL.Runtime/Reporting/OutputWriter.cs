@@ -19,7 +19,7 @@ internal static class OutputWriter
         }
     }
 
-    /// <summary>The detail lines of a reload's outcome at <paramref name="verbosity"/>: its diagnostics, and method names when detailed.</summary>
+    /// <summary>The detail lines of a reload's outcome at <paramref name="verbosity"/>: its diagnostics, and method names and step times when detailed.</summary>
     public static IEnumerable<string> DetailsOf(ReloadResult result, HotReloadVerbosity verbosity)
     {
         var failed = result.Status is not (ReloadStatus.Applied or ReloadStatus.NoChanges);
@@ -30,5 +30,6 @@ internal static class OutputWriter
         foreach (var method in result.AddedMethods) yield return "added " + method;
         foreach (var method in result.RemovedMethods) yield return "removed " + method;
         foreach (var type in result.AddedTypes) yield return "added type " + type;
+        if (result.Stages.Count > 0) yield return "took " + string.Join(", ", result.Stages);
     }
 }

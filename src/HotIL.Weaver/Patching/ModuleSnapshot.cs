@@ -82,9 +82,9 @@ public sealed class ModuleSnapshot
     /// <summary>
     /// Summarises a module in which only the <paramref name="compiledInFull"/> documents had their bodies
     /// compiled, completing it from <paramref name="previous"/>: a method whose line information lies wholly
-    /// in other documents is a stub here (or was dropped with its stubbed owner, like a local function), and
-    /// a type with no method in those documents is unchanged, so their previous shapes stand and are not
-    /// fingerprinted again.
+    /// in other documents is a stub here (or was dropped with its stubbed owner, like a local function), a
+    /// type with no method in those documents is unchanged, and a type the compile left out is too, so their
+    /// previous shapes stand and are not fingerprinted again.
     /// </summary>
     public static ModuleSnapshot OfPartial(ModuleDefinition module, ModuleSnapshot previous, IReadOnlySet<string> compiledInFull)
     {
@@ -101,6 +101,13 @@ public sealed class ModuleSnapshot
             if (!touched) continue;
             foreach (var (method, docs) in documents)
                 if (!IsStubbed(docs, compiledInFull)) methods[MethodKey.For(method)] = ShapeOf(method, docs);
+        }
+        // Types of files the compile left out altogether (none of their code can have changed) stand as they were.
+        foreach (var (name, shape) in previous.Types)
+        {
+            if (types.ContainsKey(name) || previousByType[name].Any(m => m.Documents.Any(compiledInFull.Contains))) continue;
+            types[name] = shape;
+            foreach (var old in previousByType[name]) methods[old.Key] = old;
         }
         return new ModuleSnapshot(types, methods);
     }
