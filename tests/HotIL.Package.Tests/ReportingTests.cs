@@ -9,6 +9,7 @@ public sealed class ReportingTests
     {
         ChangedMethods = ["App.Rules.Next(int)"],
         Diagnostics = ["/src/Rules.cs(3,5): warning HOTIL2001: the static constructor changed"],
+        Stages = [new("compile", TimeSpan.FromMilliseconds(8.4), "1 of 3 files in full, 1 as declarations"), new("read", TimeSpan.FromMilliseconds(1)), new("apply", TimeSpan.FromMilliseconds(2.6))],
     };
 
     private static readonly ReloadResult Broken = new("App", ReloadStatus.CompileFailed, 2, TimeSpan.FromMilliseconds(9))
@@ -35,9 +36,11 @@ public sealed class ReportingTests
     }
 
     [Fact]
-    public void Detailed_names_the_changed_methods()
+    public void Detailed_names_the_changed_methods_and_times_each_step()
     {
-        Lines(HotReloadVerbosity.Detailed, Applied).Should().EndWith("[HotIL]   changed App.Rules.Next(int)");
+        Lines(HotReloadVerbosity.Detailed, Applied).TakeLast(2).Should().Equal(
+            "[HotIL]   changed App.Rules.Next(int)",
+            "[HotIL]   took compile 8 ms (1 of 3 files in full, 1 as declarations), read 1 ms, apply 3 ms");
     }
 
     [Fact]

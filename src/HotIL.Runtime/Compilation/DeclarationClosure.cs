@@ -26,12 +26,24 @@ internal sealed class DeclarationClosure
     public DeclarationClosure(IReadOnlyList<SyntaxTree> stubs)
     {
         _files = stubs.Select(FileFacts.Of).ToArray();
-        for (var i = 0; i < _files.Length; i++)
-            foreach (var name in _files[i].Declares)
-            {
-                if (!_declaringFiles.TryGetValue(name, out var list)) _declaringFiles[name] = list = [];
-                list.Add(i);
-            }
+        for (var i = 0; i < _files.Length; i++) Index(i);
+    }
+
+    /// <summary>Takes the new stub of file <paramref name="index"/> (after an accepted edit) without reading the others again.</summary>
+    public void Replace(int index, SyntaxTree stub)
+    {
+        foreach (var name in _files[index].Declares) _declaringFiles[name].Remove(index);
+        _files[index] = FileFacts.Of(stub);
+        Index(index);
+    }
+
+    private void Index(int file)
+    {
+        foreach (var name in _files[file].Declares)
+        {
+            if (!_declaringFiles.TryGetValue(name, out var list)) _declaringFiles[name] = list = [];
+            list.Add(file);
+        }
     }
 
     /// <summary>

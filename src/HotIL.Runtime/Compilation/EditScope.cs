@@ -33,7 +33,7 @@ internal sealed class EditScope
             {
                 if (SameText(trees[i], _accepted[i])) continue;
                 _stubs[i] = BodyStubber.Stub(trees[i]);
-                _closure = null;
+                _closure?.Replace(i, _stubs[i]);
             }
         }
         else
