@@ -14,18 +14,22 @@ namespace HotIL.Compilation;
 /// Names are matched as plain identifiers, so the set errs on the large side: every project type whose
 /// simple name appears in an included file is in, whatever the identifier meant. Always in: files with
 /// extension methods (overload resolution sees them without a name), global usings, assembly or module
-/// attributes, an entry point, and types of <c>System</c>/<c>Microsoft</c> namespaces (polyfills the
-/// compiler looks up by itself).
+/// attributes, an entry point, types of <c>System</c>/<c>Microsoft</c> namespaces (polyfills the
+/// compiler looks up by itself), and generated files.
 /// </remarks>
 internal sealed class DeclarationClosure
 {
     private readonly FileFacts[] _files;
+    private readonly int _generatedFrom;
     private readonly Dictionary<string, List<int>> _declaringFiles = new(StringComparer.Ordinal);
 
     /// <param name="stubs">The project's files as they are compiled when not edited (declarations).</param>
-    public DeclarationClosure(IReadOnlyList<SyntaxTree> stubs)
+    /// <param name="generatedFrom">Index of the first generated file: those are always in, since a generator's output
+    /// (e.g. an interceptor) may apply to code that does not name it.</param>
+    public DeclarationClosure(IReadOnlyList<SyntaxTree> stubs, int generatedFrom)
     {
-        _files = stubs.Select(FileFacts.Of).ToArray();
+        _generatedFrom = generatedFrom;
+        _files = stubs.Select(Facts).ToArray();
         for (var i = 0; i < _files.Length; i++) Index(i);
     }
 
@@ -33,8 +37,14 @@ internal sealed class DeclarationClosure
     public void Replace(int index, SyntaxTree stub)
     {
         foreach (var name in _files[index].Declares) _declaringFiles[name].Remove(index);
-        _files[index] = FileFacts.Of(stub);
+        _files[index] = Facts(stub, index);
         Index(index);
+    }
+
+    private FileFacts Facts(SyntaxTree stub, int index)
+    {
+        var facts = FileFacts.Of(stub);
+        return index >= _generatedFrom ? facts with { AlwaysInScope = true } : facts;
     }
 
     private void Index(int file)

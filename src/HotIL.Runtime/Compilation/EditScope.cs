@@ -70,19 +70,17 @@ internal sealed class EditScope
     }
 
     /// <summary>
-    /// The edited trees (<paramref name="inFull"/>) with the stubs of the accepted files they may depend on and
-    /// of every generated file.
+    /// The edited trees (<paramref name="inFull"/>) with the stubs of the accepted files they may depend on.
     /// </summary>
     public CSharpCompilation WithInFull(IReadOnlyList<SyntaxTree> inFull)
     {
         if (_template == null) throw new InvalidOperationException("nothing accepted yet");
         if (_stubs.Length == 0) _stubs = _accepted.Select(BodyStubber.Stub).ToArray();
-        _closure ??= new DeclarationClosure(_stubs);
+        _closure ??= new DeclarationClosure(_stubs, _generatedFrom);
         var edited = inFull.ToDictionary(t => _indexByPath[t.FilePath]);
         var needed = _closure.Of(edited.Select(e => (e.Key, e.Value)).ToList());
-        // Generated files stay: a generator's output (e.g. an interceptor) may apply to code that does not name it.
         var trees = Enumerable.Range(0, _stubs.Length)
-            .Where(i => needed.Contains(i) || i >= _generatedFrom)
+            .Where(needed.Contains)
             .Select(i => edited.TryGetValue(i, out var tree) ? tree : _stubs[i]);
         return _template.RemoveAllSyntaxTrees().AddSyntaxTrees(trees);
     }
