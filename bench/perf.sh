@@ -22,7 +22,7 @@ step machine
 step "weave at scale"
 HOTIL_REALWORLD_ROSLYN=1 dotnet test tests/HotIL.RealWorld.Tests -c Release --logger "console;verbosity=detailed" \
   --filter "(FullyQualifiedName~SideBySideTests.Every_method|FullyQualifiedName~RoslynTests|FullyQualifiedName~NewtonsoftJsonTests|FullyQualifiedName~MonoCecilTests)&FullyQualifiedName!~Repeated_concurrent" \
-  >"$out/weave-at-scale.log" 2>&1 || { tail -40 "$out/weave-at-scale.log"; exit 1; }
+  >"$out/weave-at-scale.log" 2>&1 || { tail -40 "$out/weave-at-scale.log"; echo "weave at scale: tests failed or the host crashed (above); going on" >&2; }
 grep -E '\.dll: |corpus:|woven [0-9]+ ms|files, .* lines|results; woven|Passed!|Failed!' "$out/weave-at-scale.log" | sed 's/^ *//' | sort -u | tee "$out/weave-at-scale.txt"
 
 step "build cost"
