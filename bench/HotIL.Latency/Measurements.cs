@@ -14,7 +14,7 @@ internal sealed partial class Tool
         // Compile errors, rude edits, failed reloads, reloading disabled.
         Failure = l => l.IsError && FailureIds().IsMatch(l.Text) ? l.Text : null,
         // At detailed verbosity: "took compile 120 ms (1 of 69 files in full, 7 as declarations), read 3 ms, ...".
-        Steps = l => l.IsError && l.Text.Contains("] took ", StringComparison.Ordinal)
+        Steps = l => l.IsError && l.Text.StartsWith("[HotIL]", StringComparison.Ordinal) && l.Text[7..].TrimStart().StartsWith("took ", StringComparison.Ordinal)
             ? HotILStep().Matches(l.Text).Select(m => new ReloadStep(m.Groups[1].Value, double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
                 m.Groups[3].Success ? m.Groups[3].Value : null)).ToArray()
             : null,

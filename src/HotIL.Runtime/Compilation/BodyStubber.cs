@@ -12,15 +12,18 @@ namespace HotIL.Compilation;
 /// </summary>
 /// <remarks>
 /// Bodies are kept where dropping them would change a declaration or the code of another member:
-/// constructors (they run the field initializers of all parts of a type), async methods and iterators (their kick-off method has no line information, so its new IL could
-/// not be told apart from an edit), accessors that use <c>field</c> (it declares the backing field),
-/// members of types with a primary constructor (captured parameters become fields), and files with
-/// top-level statements (their statements decide the entry point's signature).
+/// constructors (they run the field initializers of all parts of a type), accessors that use <c>field</c>
+/// (it declares the backing field), members of types with a primary constructor (captured parameters become
+/// fields), and files with top-level statements (their statements decide the entry point's signature).
+/// Iterators become <c>yield break</c> and async methods stay async, so that each still starts a state
+/// machine of the same name and fields: the method's own IL (the kick-off) is then the same as the real one's.
 /// </remarks>
 internal sealed class BodyStubber : CSharpSyntaxRewriter
 {
     private static readonly BlockSyntax ThrowingBlock =
         SyntaxFactory.Block(SyntaxFactory.ThrowStatement(SyntaxFactory.LiteralExpression(SyntaxKind.NullLiteralExpression)));
+
+    private static readonly BlockSyntax EmptyIterator = SyntaxFactory.Block(SyntaxFactory.YieldStatement(SyntaxKind.YieldBreakStatement));
 
     private static readonly ArrowExpressionClauseSyntax ThrowingArrow =
         SyntaxFactory.ArrowExpressionClause(SyntaxFactory.ThrowExpression(SyntaxFactory.LiteralExpression(SyntaxKind.NullLiteralExpression)));
@@ -39,8 +42,12 @@ internal sealed class BodyStubber : CSharpSyntaxRewriter
         return tree.WithRootAndOptions(Instance.Visit(root), tree.Options);
     }
 
-    public override SyntaxNode? VisitMethodDeclaration(MethodDeclarationSyntax node) =>
-        KeepsBody(node) ? node : node.WithBody(node.Body == null ? null : ThrowingBlock).WithExpressionBody(node.ExpressionBody == null ? null : ThrowingArrow);
+    public override SyntaxNode? VisitMethodDeclaration(MethodDeclarationSyntax node)
+    {
+        if (KeepsBody(node)) return node;
+        if (node.Body != null && IsIterator(node.Body)) return node.WithBody(EmptyIterator);
+        return node.WithBody(node.Body == null ? null : ThrowingBlock).WithExpressionBody(node.ExpressionBody == null ? null : ThrowingArrow);
+    }
 
     // Constructors keep their bodies: their IL also holds the field initializers of every part of a
     // partial type, so a stubbed body would mix into the code of a constructor being compared.
@@ -55,8 +62,12 @@ internal sealed class BodyStubber : CSharpSyntaxRewriter
     public override SyntaxNode? VisitConversionOperatorDeclaration(ConversionOperatorDeclarationSyntax node) =>
         KeepsBody(node) ? node : node.WithBody(node.Body == null ? null : ThrowingBlock).WithExpressionBody(node.ExpressionBody == null ? null : ThrowingArrow);
 
-    public override SyntaxNode? VisitAccessorDeclaration(AccessorDeclarationSyntax node) =>
-        KeepsBody(node) ? node : node.WithBody(node.Body == null ? null : ThrowingBlock).WithExpressionBody(node.ExpressionBody == null ? null : ThrowingArrow);
+    public override SyntaxNode? VisitAccessorDeclaration(AccessorDeclarationSyntax node)
+    {
+        if (KeepsBody(node)) return node;
+        if (node.Body != null && IsIterator(node.Body)) return node.WithBody(EmptyIterator);
+        return node.WithBody(node.Body == null ? null : ThrowingBlock).WithExpressionBody(node.ExpressionBody == null ? null : ThrowingArrow);
+    }
 
     public override SyntaxNode? VisitPropertyDeclaration(PropertyDeclarationSyntax node)
     {
@@ -70,18 +81,12 @@ internal sealed class BodyStubber : CSharpSyntaxRewriter
         return KeepsBody(node) ? node : node.WithExpressionBody(ThrowingArrow);
     }
 
-    private static bool KeepsBody(SyntaxNode member)
-    {
-        if (member is MethodDeclarationSyntax method && method.Modifiers.Any(SyntaxKind.AsyncKeyword)) return true;
-        if (InTypeWithPrimaryConstructor(member)) return true;
-        foreach (var node in member.DescendantNodes())
-        {
-            // yield inside a lambda or local function does not make the member an iterator; keeping it anyway is only slower.
-            if (node is YieldStatementSyntax) return true;
-            if (node.IsKind(SyntaxKind.FieldExpression)) return true;
-        }
-        return false;
-    }
+    private static bool KeepsBody(SyntaxNode member) =>
+        InTypeWithPrimaryConstructor(member) || member.DescendantNodes().Any(n => n.IsKind(SyntaxKind.FieldExpression));
+
+    // A yield of the member itself, not of a lambda or local function inside it.
+    private static bool IsIterator(BlockSyntax body) =>
+        body.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)).OfType<YieldStatementSyntax>().Any();
 
     private static bool InTypeWithPrimaryConstructor(SyntaxNode member) =>
         member.Ancestors().OfType<TypeDeclarationSyntax>().FirstOrDefault() is { ParameterList: not null } type && type is not RecordDeclarationSyntax;

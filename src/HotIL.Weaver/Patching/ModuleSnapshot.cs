@@ -118,10 +118,23 @@ public sealed class ModuleSnapshot
     private static IEnumerable<TypeDefinition> UserTypes(ModuleDefinition module) =>
         module.GetTypes().Where(t => t.Name != "<Module>" && !Eligibility.IsCompilerGenerated(t));
 
-    private static string[] DocumentsOf(MethodDefinition method) =>
-        method.DebugInformation.HasSequencePoints
-            ? method.DebugInformation.SequencePoints.Select(p => p.Document.Url).Distinct(StringComparer.Ordinal).ToArray()
-            : [];
+    // An async method's or iterator's own IL (the kick-off) has no line information: its lines are those of
+    // the state machine it starts.
+    private static string[] DocumentsOf(MethodDefinition method)
+    {
+        if (method.DebugInformation.HasSequencePoints)
+            return method.DebugInformation.SequencePoints.Select(p => p.Document.Url).Distinct(StringComparer.Ordinal).ToArray();
+        var moveNext = StateMachineOf(method)?.Methods.FirstOrDefault(m => m.Name == "MoveNext");
+        return moveNext is { DebugInformation.HasSequencePoints: true } ? DocumentsOf(moveNext) : [];
+    }
+
+    private static TypeDefinition? StateMachineOf(MethodDefinition method) =>
+        method.CustomAttributes
+            .Where(a => a.AttributeType.Namespace == "System.Runtime.CompilerServices" && a.AttributeType.Name is
+                "AsyncStateMachineAttribute" or "IteratorStateMachineAttribute" or "AsyncIteratorStateMachineAttribute")
+            .Select(a => a.ConstructorArguments.FirstOrDefault().Value as TypeReference)
+            .Select(t => t?.Resolve())
+            .FirstOrDefault(t => t != null && t.Module == method.Module);
 
     private static MethodShape ShapeOf(MethodDefinition method, IReadOnlyList<string> documents)
     {
