@@ -164,14 +164,16 @@ public static class HotReload
             Write(RuntimeMessages.ReloadingDisabled, $"reloading is disabled for {session.Name}: {failure.GetBaseException().Message}");
             return;
         }
-        var watcher = new SourceWatcher(session.ProjectDirectory, session.Sources.IsSource, () => Reload(session));
+        var watcher = new SourceWatcher(session.ProjectDirectory, session.Sources.IsSource, touched => Reload(session, touched));
         lock (Gate) Watchers.Add(watcher);
         Write(RuntimeMessages.Watching, $"watching {session.ProjectDirectory} for changes to {session.Name}");
     }
 
-    private static ReloadResult Reload(ReloadSession session)
+    private static ReloadResult Reload(ReloadSession session) => Reload(session, touched: null);
+
+    private static ReloadResult Reload(ReloadSession session, IReadOnlyCollection<string>? touched)
     {
-        var result = session.Reload();
+        var result = session.Reload(touched);
         if (result.Status == ReloadStatus.Applied) Interlocked.Increment(ref _applied);
         Report(result);
         if (result.Status == ReloadStatus.Applied) NotifyUpdateHandlers(result);

@@ -91,7 +91,8 @@ internal sealed class ReloadSession
     }
 
     /// <summary>Brings the running program in line with the sources on disk.</summary>
-    public ReloadResult Reload()
+    /// <param name="touched">The only source paths that can have changed (from the file watcher), or null to compare every file.</param>
+    public ReloadResult Reload(IReadOnlyCollection<string>? touched = null)
     {
         Ready.GetAwaiter().GetResult();
         lock (_gate)
@@ -99,7 +100,7 @@ internal sealed class ReloadSession
             var clock = Stopwatch.StartNew();
             try
             {
-                return ReloadLocked(clock);
+                return ReloadLocked(clock, touched);
             }
             catch (Exception e)
             {
@@ -111,9 +112,9 @@ internal sealed class ReloadSession
         }
     }
 
-    private ReloadResult ReloadLocked(Stopwatch clock)
+    private ReloadResult ReloadLocked(Stopwatch clock, IReadOnlyCollection<string>? touched)
     {
-        var edits = _sources.Changes(_compiler);
+        var edits = _sources.Changes(_compiler, touched);
         if (edits.Count == 0) return new ReloadResult(Name, ReloadStatus.NoChanges, Generation, clock.Elapsed);
         foreach (var (path, text) in edits) _compiler.Update(path, text);
         var stages = new StageClock();

@@ -20,15 +20,20 @@ internal sealed class SourceSet
     }
 
     /// <summary>Files whose text on disk differs from the compiler's: path → new text, or null when deleted.</summary>
-    public IReadOnlyDictionary<string, string?> Changes(ProjectCompiler compiler)
+    /// <param name="compiler">Holds the texts the last compile saw.</param>
+    /// <param name="touched">The only paths that can have changed since (from the file watcher), or null to compare every file.</param>
+    public IReadOnlyDictionary<string, string?> Changes(ProjectCompiler compiler, IReadOnlyCollection<string>? touched = null)
     {
         var changes = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var path in compiler.SourcePaths)
+        touched = touched?.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).ToArray();
+        var known = touched?.Where(p => compiler.TextOf(p) != null) ?? compiler.SourcePaths;
+        foreach (var path in known)
         {
             if (!IsInside(path) || !TryRead(path, out var text)) continue;
             if (text != compiler.TextOf(path)) changes[path] = text;
         }
-        foreach (var path in CandidateFiles())
+        var candidates = touched?.Where(p => IsSource(p) && File.Exists(p)) ?? CandidateFiles();
+        foreach (var path in candidates)
             if (!_excludedAtStart.Contains(path) && compiler.TextOf(path) == null && TryRead(path, out var text) && text != null)
                 changes[path] = text;
         return changes;

@@ -1,9 +1,9 @@
 namespace HotIL;
 
 /// <summary>
-/// Watches a project directory and calls back once a burst of saves has settled. Editors save
-/// through temporary files and renames, so every kind of change counts, and the debounce lets
-/// the final state of a burst be the one compiled.
+/// Watches a project directory and calls back once a burst of saves has settled, with the source paths
+/// the burst touched. Editors save through temporary files and renames, so every kind of change counts,
+/// and the debounce lets the final state of a burst be the one compiled.
 /// </summary>
 internal sealed class SourceWatcher : IDisposable
 {
@@ -11,29 +11,60 @@ internal sealed class SourceWatcher : IDisposable
     private readonly FileSystemWatcher _watcher;
     private readonly Timer _timer;
     private readonly Func<string, bool> _isSource;
+    private readonly object _gate = new();
+    private HashSet<string> _touched = new(StringComparer.Ordinal);
+    private bool _lostTrack;
 
-    public SourceWatcher(string directory, Func<string, bool> isSource, Action onChange)
+    /// <param name="directory">The project directory.</param>
+    /// <param name="isSource">Whether a path is a source file the program is built from (or could be).</param>
+    /// <param name="onChange">Called with the paths touched since the last call, or null when the watcher lost track
+    /// (its buffer overflowed, or a directory was renamed) and every file must be compared.</param>
+    public SourceWatcher(string directory, Func<string, bool> isSource, Action<IReadOnlyCollection<string>?> onChange)
     {
         _isSource = isSource;
-        _timer = new Timer(_ => onChange());
+        _timer = new Timer(_ => onChange(TakeTouched()));
         _watcher = new FileSystemWatcher(directory)
         {
             IncludeSubdirectories = true,
-            NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
         };
-        _watcher.Changed += OnEvent;
-        _watcher.Created += OnEvent;
-        _watcher.Deleted += OnEvent;
-        _watcher.Renamed += (s, e) => { OnEvent(s, e); if (_isSource(e.OldFullPath)) Poke(); };
+        _watcher.Changed += (_, e) => Touch(e.FullPath);
+        _watcher.Created += (_, e) => Touch(e.FullPath);
+        _watcher.Deleted += (_, e) => Touch(e.FullPath);
+        _watcher.Renamed += (_, e) =>
+        {
+            Touch(e.OldFullPath);
+            Touch(e.FullPath);
+            // A renamed folder moves its sources without an event of their own.
+            if (!_isSource(e.FullPath) && Directory.Exists(e.FullPath)) LoseTrack();
+        };
+        _watcher.Error += (_, _) => LoseTrack();
         _watcher.EnableRaisingEvents = true;
     }
 
-    private void OnEvent(object sender, FileSystemEventArgs e)
+    private void Touch(string path)
     {
-        if (_isSource(e.FullPath)) Poke();
+        if (!_isSource(path)) return;
+        lock (_gate) _touched.Add(path);
+        _timer.Change(Settle, Timeout.InfiniteTimeSpan);
     }
 
-    private void Poke() => _timer.Change(Settle, Timeout.InfiniteTimeSpan);
+    private void LoseTrack()
+    {
+        lock (_gate) _lostTrack = true;
+        _timer.Change(Settle, Timeout.InfiniteTimeSpan);
+    }
+
+    private IReadOnlyCollection<string>? TakeTouched()
+    {
+        lock (_gate)
+        {
+            var touched = _lostTrack ? null : _touched;
+            _touched = new HashSet<string>(StringComparer.Ordinal);
+            _lostTrack = false;
+            return touched;
+        }
+    }
 
     public void Dispose()
     {
