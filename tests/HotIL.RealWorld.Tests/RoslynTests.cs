@@ -4,10 +4,14 @@ using Xunit.Abstractions;
 
 namespace HotIL.RealWorld.Tests;
 
-/// <summary>Woven Roslyn against the shipped one: deterministic compiles must give byte-identical output.</summary>
+/// <summary>
+/// Woven Roslyn against the shipped one: deterministic compiles must give byte-identical output. The compilers
+/// stay loaded until the test run ends: unloading collectible contexts of Roslyn while other threads compile
+/// crashes the runtime now and then, woven or not (decision 0012).
+/// </summary>
 public sealed class RoslynTests(ITestOutputHelper output)
 {
-    [RoslynFact]
+    [Fact]
     public void Woven_Roslyn_core_compiles_HotILs_own_sources_to_byte_identical_assemblies_and_pdbs()
     {
         using var compilers = Compilers.CoreWoven();
@@ -15,7 +19,7 @@ public sealed class RoslynTests(ITestOutputHelper output)
         CompileOnEachSide(compilers, SourceSets.Runtime(), [weaverImage], optimize: false, concurrent: true);
     }
 
-    [RoslynFact]
+    [Fact]
     public void Woven_Roslyn_core_compiles_generated_code_to_byte_identical_output_in_debug_and_release()
     {
         using var compilers = Compilers.CoreWoven(withRewrittenBaseline: true);
@@ -26,7 +30,7 @@ public sealed class RoslynTests(ITestOutputHelper output)
         CompileOnEachSide(compilers, generated, [], optimize: true, concurrent: false);
     }
 
-    [RoslynFact]
+    [Fact]
     public void Woven_Roslyn_core_reports_the_same_diagnostics_as_the_original_for_broken_code()
     {
         using var compilers = Compilers.CoreWoven();
@@ -42,7 +46,7 @@ public sealed class RoslynTests(ITestOutputHelper output)
     }
 
     // Took minutes to start until the registry moved out of the module initializer (decision 0011).
-    [RoslynFact]
+    [Fact]
     public void Fully_woven_Roslyn_compiles_HotILs_own_sources_and_generated_code_to_byte_identical_output()
     {
         using var compilers = Compilers.AllWoven();
@@ -75,7 +79,7 @@ public sealed class RoslynTests(ITestOutputHelper output)
         {
             for (var round = 0; round < rounds; round++)
             {
-                var compilers = fresh ? Compilers.CoreWoven() : kept ??= Compilers.CoreWoven();
+                var compilers = fresh ? Compilers.CoreWoven(collectible: true) : kept ??= Compilers.CoreWoven(collectible: true);
                 try
                 {
                     foreach (var side in new[] { compilers.Original, compilers.Woven }.Where(s => sides == "both" || s.Label == sides))
@@ -177,11 +181,11 @@ public sealed class RoslynTests(ITestOutputHelper output)
     /// </summary>
     private sealed class Compilers : IDisposable
     {
-        private Compilers(Subject[] woven, string[] unwoven, bool withRewrittenBaseline)
+        private Compilers(Subject[] woven, string[] unwoven, bool withRewrittenBaseline, bool collectible)
         {
-            Woven = Side.With(true, woven, unwoven);
-            Original = Side.With(false, woven, unwoven);
-            Rewritten = withRewrittenBaseline ? Side.Rewritten(woven, unwoven) : null;
+            Woven = Side.With(true, woven, collectible, unwoven);
+            Original = Side.With(false, woven, collectible, unwoven);
+            Rewritten = withRewrittenBaseline ? Side.Rewritten(woven, collectible, unwoven) : null;
         }
 
         public Side Woven { get; }
@@ -196,12 +200,12 @@ public sealed class RoslynTests(ITestOutputHelper output)
         /// Microsoft.CodeAnalysis (syntax, symbols' infrastructure, emit, PDBs) woven; the C# compiler on top of it
         /// unwoven, loaded into each side so that it binds to that side's core.
         /// </summary>
-        public static Compilers CoreWoven(bool withRewrittenBaseline = false) =>
-            new([Subjects.Get(Subjects.CodeAnalysis)], [Subjects.CodeAnalysisCSharp], withRewrittenBaseline);
+        public static Compilers CoreWoven(bool withRewrittenBaseline = false, bool collectible = false) =>
+            new([Subjects.Get(Subjects.CodeAnalysis)], [Subjects.CodeAnalysisCSharp], withRewrittenBaseline, collectible);
 
         /// <summary>Both Roslyn assemblies woven.</summary>
         public static Compilers AllWoven() =>
-            new([Subjects.Get(Subjects.CodeAnalysis), Subjects.Get(Subjects.CodeAnalysisCSharp)], [], withRewrittenBaseline: true);
+            new([Subjects.Get(Subjects.CodeAnalysis), Subjects.Get(Subjects.CodeAnalysisCSharp)], [], withRewrittenBaseline: true, collectible: false);
 
         public void Dispose()
         {

@@ -5,7 +5,7 @@ using System.Runtime.Loader;
 namespace HotIL.RealWorld.Tests.Support;
 
 /// <summary>
-/// One side of a comparison: a collectible load context holding either the woven or the original
+/// One side of a comparison: a load context (collectible unless asked otherwise) holding either the woven or the original
 /// copies of some subjects, plus its own copy of this test assembly, whose drivers (Drivers/) then bind
 /// to those copies. Both sides load assemblies of the same names side by side; anything else (the
 /// framework, HotIL.Runtime for generic slot holders) comes from the default context. Only framework
@@ -14,13 +14,24 @@ namespace HotIL.RealWorld.Tests.Support;
 public sealed class Side : IDisposable
 {
     private static readonly string DriverAssembly = typeof(Side).Assembly.GetName().Name!;
+
+    // HOTIL_REALWORLD_COLLECTIBLE=0 keeps every side loaded until the process ends, to tell a failure of the code
+    // under test from one of unloading large assemblies while others run (decision 0012).
+    private static readonly bool CollectibleByDefault = Environment.GetEnvironmentVariable("HOTIL_REALWORLD_COLLECTIBLE") != "0";
+
+    // HOTIL_REALWORLD_WEAVE=0 gives the "woven" side the Cecil-rewritten, unwoven images, so that a failure that still
+    // shows cannot come from woven code anywhere in the process.
+    private static readonly bool Weave = Environment.GetEnvironmentVariable("HOTIL_REALWORLD_WEAVE") != "0";
     private readonly LoadContext _context;
 
-    private Side(string label, bool woven, IReadOnlyDictionary<string, (byte[] Image, byte[]? Pdb)> images, IEnumerable<string> privateFiles)
+    private readonly bool _collectible;
+
+    private Side(string label, bool woven, IReadOnlyDictionary<string, (byte[] Image, byte[]? Pdb)> images, IEnumerable<string> privateFiles, bool collectible)
     {
         Label = label;
         IsWoven = woven;
-        _context = new LoadContext(label, images, privateFiles.Append(DriverAssembly).ToHashSet());
+        _collectible = collectible && CollectibleByDefault;
+        _context = new LoadContext(label, images, privateFiles.Append(DriverAssembly).ToHashSet(), _collectible);
     }
 
     /// <summary>The woven copies of <paramref name="subjects"/>.</summary>
@@ -34,16 +45,20 @@ public sealed class Side : IDisposable
     /// from the output folder (e.g. HotIL.Weaver, so that it runs on this side's Mono.Cecil).
     /// </summary>
     public static Side With(bool woven, IEnumerable<Subject> subjects, params string[] privateAssemblies) =>
+        With(woven, subjects, collectible: true, privateAssemblies);
+
+    /// <summary>Like <see cref="With(bool, IEnumerable{Subject}, string[])"/>; <paramref name="collectible"/> false keeps the side loaded until the process ends.</summary>
+    public static Side With(bool woven, IEnumerable<Subject> subjects, bool collectible, params string[] privateAssemblies) =>
         new(woven ? "woven" : "original", woven,
-            subjects.ToDictionary(s => s.Name, s => woven ? (s.Woven, s.WovenPdb) : (s.Original, s.OriginalPdb)), privateAssemblies);
+            subjects.ToDictionary(s => s.Name, s => woven ? Weave ? (s.Woven, s.WovenPdb) : (s.Rewritten, null) : (s.Original, s.OriginalPdb)), privateAssemblies, collectible);
 
     /// <summary>
     /// The shipped copies of <paramref name="subjects"/> read and written by Cecil without weaving, the baseline
     /// for timing woven code: what Cecil's rewriting alone changes (e.g. dropping ReadyToRun code, where a package
     /// ships it) is not weaving's cost.
     /// </summary>
-    public static Side Rewritten(IEnumerable<Subject> subjects, params string[] privateAssemblies) =>
-        new("rewritten original", false, subjects.ToDictionary(s => s.Name, s => (s.Rewritten, (byte[]?)null)), privateAssemblies);
+    public static Side Rewritten(IEnumerable<Subject> subjects, bool collectible, params string[] privateAssemblies) =>
+        new("rewritten original", false, subjects.ToDictionary(s => s.Name, s => (s.Rewritten, (byte[]?)null)), privateAssemblies, collectible);
 
     public string Label { get; }
 
@@ -71,10 +86,13 @@ public sealed class Side : IDisposable
         }
     }
 
-    public void Dispose() => _context.Unload();
+    public void Dispose()
+    {
+        if (_collectible) _context.Unload();
+    }
 
-    private sealed class LoadContext(string name, IReadOnlyDictionary<string, (byte[] Image, byte[]? Pdb)> images, HashSet<string> privateFiles)
-        : AssemblyLoadContext(name, isCollectible: true)
+    private sealed class LoadContext(string name, IReadOnlyDictionary<string, (byte[] Image, byte[]? Pdb)> images, HashSet<string> privateFiles, bool collectible)
+        : AssemblyLoadContext(name, isCollectible: collectible)
     {
         protected override Assembly? Load(AssemblyName assemblyName)
         {
