@@ -38,8 +38,9 @@ internal static class ImageValidation
             CheckStreamHeaders(pe.GetMetadata().GetReader());
             var metadata = pe.GetMetadataReader();
             CheckDebugData(pe, image.Length);
-            CheckSignatures(metadata);
-            CheckTypeSpecs(metadata);
+            var typeArity = CheckGenericParameters(metadata);
+            CheckSignatures(metadata, typeArity);
+            CheckTypeSpecs(metadata, typeArity);
             CheckPermissionSets(metadata);
             return null;
         }
@@ -95,32 +96,78 @@ internal static class ImageValidation
             if (entry.Type == DebugDirectoryEntryType.EmbeddedPortablePdb)
             {
                 using var pdb = pe.ReadEmbeddedPortablePdbDebugDirectoryData(entry);
-                CheckSignatures(pdb.GetMetadataReader());
+                CheckSignatures(pdb.GetMetadataReader(), []);
             }
         }
     }
 
     // Every signature Cecil decodes: member, local and call-site signatures, method instantiations, local constants.
-    private static void CheckSignatures(MetadataReader metadata)
+    private static void CheckSignatures(MetadataReader metadata, int[] typeArity)
     {
-        foreach (var handle in metadata.MethodDefinitions) CheckSignature(metadata, metadata.GetMethodDefinition(handle).Signature);
-        foreach (var handle in metadata.FieldDefinitions) CheckSignature(metadata, metadata.GetFieldDefinition(handle).Signature);
-        foreach (var handle in metadata.PropertyDefinitions) CheckSignature(metadata, metadata.GetPropertyDefinition(handle).Signature);
-        foreach (var handle in metadata.MemberReferences) CheckSignature(metadata, metadata.GetMemberReference(handle).Signature);
+        foreach (var handle in metadata.MethodDefinitions) CheckSignature(metadata, typeArity, metadata.GetMethodDefinition(handle).Signature);
+        foreach (var handle in metadata.FieldDefinitions) CheckSignature(metadata, typeArity, metadata.GetFieldDefinition(handle).Signature);
+        foreach (var handle in metadata.PropertyDefinitions) CheckSignature(metadata, typeArity, metadata.GetPropertyDefinition(handle).Signature);
+        foreach (var handle in metadata.MemberReferences) CheckSignature(metadata, typeArity, metadata.GetMemberReference(handle).Signature);
         for (var row = 1; row <= metadata.GetTableRowCount(TableIndex.StandAloneSig); row++)
-            CheckSignature(metadata, metadata.GetStandaloneSignature(MetadataTokens.StandaloneSignatureHandle(row)).Signature);
+            CheckSignature(metadata, typeArity, metadata.GetStandaloneSignature(MetadataTokens.StandaloneSignatureHandle(row)).Signature);
         for (var row = 1; row <= metadata.GetTableRowCount(TableIndex.MethodSpec); row++)
-            CheckSignature(metadata, metadata.GetMethodSpecification(MetadataTokens.MethodSpecificationHandle(row)).Signature);
+            CheckSignature(metadata, typeArity, metadata.GetMethodSpecification(MetadataTokens.MethodSpecificationHandle(row)).Signature);
         for (var row = 1; row <= metadata.GetTableRowCount(TableIndex.LocalConstant); row++)
-            new SignatureWalk(metadata.GetBlobReader(metadata.GetLocalConstant(MetadataTokens.LocalConstantHandle(row)).Signature)).Type(0);
+            new SignatureWalk(metadata.GetBlobReader(metadata.GetLocalConstant(MetadataTokens.LocalConstantHandle(row)).Signature)) { TypeArity = typeArity, RowCounts = RowCountsOf(metadata, typeArity) }.Type(0);
     }
 
-    private static void CheckSignature(MetadataReader metadata, BlobHandle handle) =>
-        new SignatureWalk(metadata.GetBlobReader(handle)).Signature();
+    // A generic parameter moved to another owner (a corrupt GenericParam.Owner) still loads as long as nothing
+    // touches either owner, but weaving copies the parameters of every method it splits, and the woven image
+    // then fails to load. The table must be sorted by owner, each owner numbering its parameters 0..n-1, and a
+    // method owning as many as its signature declares (ECMA-335 II.22.20). Returns each type's arity, by row,
+    // for checking the instantiations signatures make of it.
+    private static int[] CheckGenericParameters(MetadataReader metadata)
+    {
+        var typeArity = new int[metadata.GetTableRowCount(TableIndex.TypeDef) + 1];
+        var previousOwner = -1;
+        var next = 0;
+        for (var row = 1; row <= metadata.GetTableRowCount(TableIndex.GenericParam); row++)
+        {
+            var parameter = metadata.GetGenericParameter(MetadataTokens.GenericParameterHandle(row));
+            var owner = MetadataTokens.GetRowNumber(parameter.Parent) << 1 | (parameter.Parent.Kind == HandleKind.MethodDefinition ? 1 : 0);
+            if (owner < previousOwner) throw new BadImageFormatException($"generic parameter {row} is out of order");
+            if (owner != previousOwner) CheckArity(metadata, previousOwner, next);
+            next = owner == previousOwner ? next : 0;
+            if (parameter.Index != next) throw new BadImageFormatException($"generic parameter {row} is number {parameter.Index} where {next} comes next");
+            if ((owner & 1) == 0 && owner >> 1 < typeArity.Length) typeArity[owner >> 1] = next + 1;
+            previousOwner = owner;
+            next++;
+        }
+        CheckArity(metadata, previousOwner, next);
+        return typeArity;
+    }
+
+    // Only for the assembly's own metadata (its type arity known): a portable PDB's type tokens name the assembly's tables.
+    private static Func<HandleKind, int>? RowCountsOf(MetadataReader metadata, int[] typeArity) =>
+        typeArity.Length == 0 ? null : kind => kind switch
+        {
+            HandleKind.TypeDefinition => metadata.GetTableRowCount(TableIndex.TypeDef),
+            HandleKind.TypeReference => metadata.GetTableRowCount(TableIndex.TypeRef),
+            HandleKind.TypeSpecification => metadata.GetTableRowCount(TableIndex.TypeSpec),
+            _ => int.MaxValue,
+        };
+
+    private static void CheckArity(MetadataReader metadata, int owner, int count)
+    {
+        if (owner < 0 || (owner & 1) == 0) return;
+        var method = metadata.GetMethodDefinition(MetadataTokens.MethodDefinitionHandle(owner >> 1));
+        var signature = metadata.GetBlobReader(method.Signature);
+        var header = signature.ReadSignatureHeader();
+        var arity = header.IsGeneric ? signature.ReadCompressedInteger() : 0;
+        if (arity != count) throw new BadImageFormatException($"method {owner >> 1} has {count} generic parameters where its signature declares {arity}");
+    }
+
+    private static void CheckSignature(MetadataReader metadata, int[] typeArity, BlobHandle handle) =>
+        new SignatureWalk(metadata.GetBlobReader(handle)) { TypeArity = typeArity, RowCounts = RowCountsOf(metadata, typeArity) }.Signature();
 
     // Type specifications, and the ones each names: Cecil's MetadataReader.GetTypeSpecification reads a
     // named one afresh each time, so one that contains itself overflows the stack.
-    private static void CheckTypeSpecs(MetadataReader metadata)
+    private static void CheckTypeSpecs(MetadataReader metadata, int[] typeArity)
     {
         var count = metadata.GetTableRowCount(TableIndex.TypeSpec);
         var named = new List<int>[count + 1];
@@ -128,7 +175,7 @@ internal static class ImageValidation
         {
             named[row] = [];
             var signature = metadata.GetTypeSpecification(MetadataTokens.TypeSpecificationHandle(row)).Signature;
-            new SignatureWalk(metadata.GetBlobReader(signature)) { TypeSpecs = named[row] }.Type(0);
+            new SignatureWalk(metadata.GetBlobReader(signature)) { TypeSpecs = named[row], TypeArity = typeArity, RowCounts = RowCountsOf(metadata, typeArity) }.Type(0);
         }
         var expansion = new int[count + 1]; // 0 not yet counted, -1 being counted
         for (var row = 1; row <= count; row++) Expansion(row, named, expansion, 0);
@@ -176,6 +223,12 @@ internal static class ImageValidation
 
         /// <summary>When set, collects the type specifications the blob names.</summary>
         public List<int>? TypeSpecs { get; init; }
+
+        /// <summary>The generic arity of each type definition, by row: an instantiation of one must match it.</summary>
+        public int[]? TypeArity { get; init; }
+
+        /// <summary>How many rows the table of a type token's kind has: a token past the end names nothing.</summary>
+        public Func<HandleKind, int>? RowCounts { get; init; }
 
         public void Signature()
         {
@@ -231,8 +284,12 @@ internal static class ImageValidation
                     break;
                 case SignatureTypeCode.GenericTypeInstance:
                     _blob.ReadByte(); // class or value type
-                    TypeHandle();
-                    Types(ReadCount(ref _blob, "type argument"), depth + 1);
+                    var generic = TypeHandle();
+                    var arguments = ReadCount(ref _blob, "type argument");
+                    if (generic.Kind == HandleKind.TypeDefinition && TypeArity != null && MetadataTokens.GetRowNumber(generic) < TypeArity.Length
+                        && TypeArity[MetadataTokens.GetRowNumber(generic)] != arguments)
+                        throw new BadImageFormatException($"a signature gives type {MetadataTokens.GetRowNumber(generic)} {arguments} type arguments where it has {TypeArity[MetadataTokens.GetRowNumber(generic)]} generic parameters");
+                    Types(arguments, depth + 1);
                     break;
                 case SignatureTypeCode.Array:
                     Type(depth + 1);
@@ -259,11 +316,14 @@ internal static class ImageValidation
             for (var i = 0; i < count; i++) Type(depth);
         }
 
-        private void TypeHandle()
+        private EntityHandle TypeHandle()
         {
             var handle = _blob.ReadTypeHandle();
             if (handle.IsNil) throw new BadImageFormatException("a signature has an invalid type token");
+            if (RowCounts != null && MetadataTokens.GetRowNumber(handle) > RowCounts(handle.Kind))
+                throw new BadImageFormatException($"a signature names {handle.Kind} row {MetadataTokens.GetRowNumber(handle)}, past the end of its table");
             if (handle.Kind == HandleKind.TypeSpecification) TypeSpecs?.Add(MetadataTokens.GetRowNumber(handle));
+            return handle;
         }
 
         private void ReadBounded(int max, string what)

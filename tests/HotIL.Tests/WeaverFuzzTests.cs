@@ -92,6 +92,37 @@ public sealed class WeaverFuzzTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"{mutation}: {rejection.Message}");
     }
 
+    // The class of input long runs found woven into assemblies that do not load (docs/security.md): a generic parameter
+    // given to another owner, or numbered out of sequence. The unwoven input loads until something touches the owner;
+    // the woven one fails as a whole, so the build must stop at the input instead.
+    [Theory]
+    [InlineData("moved from Box<T> to <Module>", "Box`1", "type arguments where it has 0")]
+    [InlineData("numbered 1 on Max<T>", "Max", "is number 1 where 0 comes next")]
+    public void Generic_parameters_given_to_another_owner_or_misnumbered_fail_the_build_with_the_input_intact(string mutation, string owner, string problem)
+    {
+        var (image, pdb) = TestCompiler.Compile("Fuzz", Source, optimize: true);
+        using (var pe = new PEReader(ImmutableArray.Create(image)))
+        {
+            var metadata = pe.GetMetadataReader();
+            var row = Enumerable.Range(1, metadata.GetTableRowCount(TableIndex.GenericParam))
+                .Single(r => OwnerName(metadata, metadata.GetGenericParameter(MetadataTokens.GenericParameterHandle(r)).Parent) == owner);
+            var offset = pe.PEHeaders.MetadataStartOffset + metadata.GetTableMetadataOffset(TableIndex.GenericParam)
+                         + (row - 1) * metadata.GetTableRowSize(TableIndex.GenericParam);
+            // Number (2 bytes), Flags (2 bytes), Owner (a 2-byte coded index in a module this small).
+            if (mutation.StartsWith("moved", StringComparison.Ordinal)) BitConverter.TryWriteBytes(image.AsSpan(offset + 4, 2), (ushort)(1 << 1));
+            else BitConverter.TryWriteBytes(image.AsSpan(offset, 2), (ushort)1);
+        }
+
+        ImageValidation.FindProblem(image).Should().Contain(problem, mutation);
+        var rejection = Rejection(image, pdb);
+        rejection.Id.Should().Be(WeaveDiagnostics.UnreadableAssembly);
+        output.WriteLine($"{mutation}: {rejection.Message}");
+    }
+
+    private static string OwnerName(MetadataReader metadata, EntityHandle owner) => owner.Kind == HandleKind.TypeDefinition
+        ? metadata.GetString(metadata.GetTypeDefinition((TypeDefinitionHandle)owner).Name)
+        : metadata.GetString(metadata.GetMethodDefinition((MethodDefinitionHandle)owner).Name);
+
     // The bytes each mutation changes, and as a probe a harmless over-count that only the validation rejects.
     private static byte[] Mutate(byte[] image, string mutation, out byte[] probe)
     {
