@@ -164,7 +164,7 @@ public static class HotReload
             Write(RuntimeMessages.ReloadingDisabled, $"reloading is disabled for {session.Name}: {failure.GetBaseException().Message}");
             return;
         }
-        var watcher = new SourceWatcher(session.ProjectDirectory, session.Sources.IsSource, touched => Reload(session, touched));
+        var watcher = new SourceWatcher(session.ProjectDirectory, session.Sources.IsSource, session.Sources.IsProjectPath, touched => Reload(session, touched));
         lock (Gate) Watchers.Add(watcher);
         Write(RuntimeMessages.Watching, $"watching {session.ProjectDirectory} for changes to {session.Name}");
     }

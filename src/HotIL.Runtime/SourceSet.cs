@@ -41,7 +41,10 @@ internal sealed class SourceSet
 
     /// <summary>Whether a path is a source the watcher should react to.</summary>
     public bool IsSource(string path) =>
-        path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase) && IsInside(path) && !IsBuildOutput(path);
+        path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase) && IsProjectPath(path);
+
+    /// <summary>Whether a path lies in the project directory and outside its build output (bin, obj, hidden folders).</summary>
+    public bool IsProjectPath(string path) => IsInside(path) && !IsBuildOutput(path);
 
     private IEnumerable<string> CandidateFiles() =>
         Directory.EnumerateFiles(_projectDirectory, "*.cs", SearchOption.AllDirectories).Where(p => !IsBuildOutput(p));

@@ -11,17 +11,20 @@ internal sealed class SourceWatcher : IDisposable
     private readonly FileSystemWatcher _watcher;
     private readonly Timer _timer;
     private readonly Func<string, bool> _isSource;
+    private readonly Func<string, bool> _isProjectPath;
     private readonly object _gate = new();
     private HashSet<string> _touched = new(StringComparer.Ordinal);
     private bool _lostTrack;
 
     /// <param name="directory">The project directory.</param>
     /// <param name="isSource">Whether a path is a source file the program is built from (or could be).</param>
+    /// <param name="isProjectPath">Whether a path lies in the project and outside its build output.</param>
     /// <param name="onChange">Called with the paths touched since the last call, or null when the watcher lost track
     /// (its buffer overflowed, or a directory was renamed) and every file must be compared.</param>
-    public SourceWatcher(string directory, Func<string, bool> isSource, Action<IReadOnlyCollection<string>?> onChange)
+    public SourceWatcher(string directory, Func<string, bool> isSource, Func<string, bool> isProjectPath, Action<IReadOnlyCollection<string>?> onChange)
     {
         _isSource = isSource;
+        _isProjectPath = isProjectPath;
         _timer = new Timer(_ => onChange(TakeTouched()));
         _watcher = new FileSystemWatcher(directory)
         {
@@ -35,8 +38,8 @@ internal sealed class SourceWatcher : IDisposable
         {
             Touch(e.OldFullPath);
             Touch(e.FullPath);
-            // A renamed folder moves its sources without an event of their own.
-            if (!_isSource(e.FullPath) && Directory.Exists(e.FullPath)) LoseTrack();
+            // A renamed folder moves its sources without an event of their own (builds rename folders in obj/: not those).
+            if (!_isSource(e.FullPath) && _isProjectPath(e.FullPath) && Directory.Exists(e.FullPath)) LoseTrack();
         };
         _watcher.Error += (_, _) => LoseTrack();
         _watcher.EnableRaisingEvents = true;

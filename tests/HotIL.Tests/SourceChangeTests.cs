@@ -38,19 +38,25 @@ public sealed class SourceChangeTests : IDisposable
     }
 
     [Fact]
-    public void The_watcher_reports_the_sources_a_save_touched_and_reports_losing_track_when_a_folder_is_renamed()
+    public void The_watcher_reports_the_sources_a_save_touched_and_reports_losing_track_when_a_project_folder_is_renamed()
     {
         var folder = Directory.CreateDirectory(Path.Combine(_project, "Folder")).FullName;
         var file = Path.Combine(folder, "Rules.cs");
         File.WriteAllText(file, "class Rules { }");
         var reports = new BlockingCollection<IReadOnlyCollection<string>?>();
         var sources = new SourceSet(_project, [file]);
-        using var watcher = new SourceWatcher(_project, sources.IsSource, reports.Add);
+        using var watcher = new SourceWatcher(_project, sources.IsSource, sources.IsProjectPath, reports.Add);
 
         File.WriteAllText(file, "class Rules { int _x; }");
         File.WriteAllText(Path.Combine(_project, "notes.txt"), "not a source");
         reports.TryTake(out var touched, TimeSpan.FromSeconds(10)).Should().BeTrue("a save is reported");
         touched.Should().Equal(file);
+
+        // A build renaming its own folders is not a change of sources.
+        Directory.CreateDirectory(Path.Combine(_project, "obj", "tmp"));
+        Directory.Move(Path.Combine(_project, "obj", "tmp"), Path.Combine(_project, "obj", "done"));
+        while (reports.TryTake(out var late, TimeSpan.FromMilliseconds(500)))
+            late.Should().NotBeNull("folders under obj/ are build output, and renaming one loses track of nothing");
 
         Directory.Move(folder, Path.Combine(_project, "Renamed"));
         // A straggling event of the save may come first; the rename must end in a report that lost track.
