@@ -85,7 +85,7 @@ internal static class ReportWriter
             text.AppendLine("### Where HotIL's warm reloads spend their time");
             text.AppendLine();
             text.AppendLine("HotIL's own timing of each step (it prints them at `HOTIL_VERBOSITY=detailed`), median over the warm edits above. "
-                + "The compile holds the edited file in full and, as declarations, only the files it can name (decision 0009).");
+                + "The compile holds the edited file in full and, as declarations, only the files it can name (decision 0013).");
             text.AppendLine();
             var names = split.SelectMany(s => s.Steps.Select(x => x.Name)).Distinct().ToArray();
             text.AppendLine($"| program | {string.Join(" | ", names)} | compiled |");

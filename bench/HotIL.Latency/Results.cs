@@ -56,11 +56,9 @@ internal sealed class LiveRun
     {
         get
         {
-            var reported = Warm.Where(w => w.Steps != null).Select(w => w.Steps!).ToArray();
-            if (reported.Length == 0) return [];
-            return reported.SelectMany(s => s).Select(s => s.Name).Distinct()
-                .Select(name => new ReloadStep(name, Tools.Median(reported.SelectMany(s => s).Where(s => s.Name == name).Select(s => s.Ms).ToArray()),
-                    reported.SelectMany(s => s).LastOrDefault(s => s.Name == name && s.Detail != null)?.Detail))
+            var steps = Warm.Where(w => w.Steps != null).SelectMany(w => w.Steps!).ToArray();
+            return steps.GroupBy(s => s.Name)
+                .Select(g => new ReloadStep(g.Key, Tools.Median(g.Select(s => s.Ms).ToArray()), g.LastOrDefault(s => s.Detail != null)?.Detail))
                 .ToArray();
         }
     }

@@ -26,7 +26,7 @@ internal sealed class SourceSet
     {
         var changes = new Dictionary<string, string?>(StringComparer.Ordinal);
         touched = touched?.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).ToArray();
-        var known = touched?.Where(p => compiler.TextOf(p) != null) ?? compiler.SourcePaths;
+        var known = touched?.Where(compiler.Contains) ?? compiler.SourcePaths;
         foreach (var path in known)
         {
             if (!IsInside(path) || !TryRead(path, out var text)) continue;
@@ -34,7 +34,7 @@ internal sealed class SourceSet
         }
         var candidates = touched?.Where(p => IsSource(p) && File.Exists(p)) ?? CandidateFiles();
         foreach (var path in candidates)
-            if (!_excludedAtStart.Contains(path) && compiler.TextOf(path) == null && TryRead(path, out var text) && text != null)
+            if (!_excludedAtStart.Contains(path) && !compiler.Contains(path) && TryRead(path, out var text) && text != null)
                 changes[path] = text;
         return changes;
     }

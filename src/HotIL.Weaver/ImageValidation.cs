@@ -38,9 +38,9 @@ internal static class ImageValidation
             CheckStreamHeaders(pe.GetMetadata().GetReader());
             var metadata = pe.GetMetadataReader();
             CheckDebugData(pe, image.Length);
-            var typeArity = CheckGenericParameters(metadata);
-            CheckSignatures(metadata, typeArity);
-            CheckTypeSpecs(metadata, typeArity);
+            var types = new TypeTables(metadata, CheckGenericParameters(metadata));
+            CheckSignatures(metadata, types);
+            CheckTypeSpecs(metadata, types);
             CheckPermissionSets(metadata);
             return null;
         }
@@ -96,24 +96,25 @@ internal static class ImageValidation
             if (entry.Type == DebugDirectoryEntryType.EmbeddedPortablePdb)
             {
                 using var pdb = pe.ReadEmbeddedPortablePdbDebugDirectoryData(entry);
-                CheckSignatures(pdb.GetMetadataReader(), []);
+                // Its type tokens name the assembly's tables, not its own.
+                CheckSignatures(pdb.GetMetadataReader(), types: null);
             }
         }
     }
 
     // Every signature Cecil decodes: member, local and call-site signatures, method instantiations, local constants.
-    private static void CheckSignatures(MetadataReader metadata, int[] typeArity)
+    private static void CheckSignatures(MetadataReader metadata, TypeTables? types)
     {
-        foreach (var handle in metadata.MethodDefinitions) CheckSignature(metadata, typeArity, metadata.GetMethodDefinition(handle).Signature);
-        foreach (var handle in metadata.FieldDefinitions) CheckSignature(metadata, typeArity, metadata.GetFieldDefinition(handle).Signature);
-        foreach (var handle in metadata.PropertyDefinitions) CheckSignature(metadata, typeArity, metadata.GetPropertyDefinition(handle).Signature);
-        foreach (var handle in metadata.MemberReferences) CheckSignature(metadata, typeArity, metadata.GetMemberReference(handle).Signature);
+        foreach (var handle in metadata.MethodDefinitions) CheckSignature(metadata, types, metadata.GetMethodDefinition(handle).Signature);
+        foreach (var handle in metadata.FieldDefinitions) CheckSignature(metadata, types, metadata.GetFieldDefinition(handle).Signature);
+        foreach (var handle in metadata.PropertyDefinitions) CheckSignature(metadata, types, metadata.GetPropertyDefinition(handle).Signature);
+        foreach (var handle in metadata.MemberReferences) CheckSignature(metadata, types, metadata.GetMemberReference(handle).Signature);
         for (var row = 1; row <= metadata.GetTableRowCount(TableIndex.StandAloneSig); row++)
-            CheckSignature(metadata, typeArity, metadata.GetStandaloneSignature(MetadataTokens.StandaloneSignatureHandle(row)).Signature);
+            CheckSignature(metadata, types, metadata.GetStandaloneSignature(MetadataTokens.StandaloneSignatureHandle(row)).Signature);
         for (var row = 1; row <= metadata.GetTableRowCount(TableIndex.MethodSpec); row++)
-            CheckSignature(metadata, typeArity, metadata.GetMethodSpecification(MetadataTokens.MethodSpecificationHandle(row)).Signature);
+            CheckSignature(metadata, types, metadata.GetMethodSpecification(MetadataTokens.MethodSpecificationHandle(row)).Signature);
         for (var row = 1; row <= metadata.GetTableRowCount(TableIndex.LocalConstant); row++)
-            new SignatureWalk(metadata.GetBlobReader(metadata.GetLocalConstant(MetadataTokens.LocalConstantHandle(row)).Signature)) { TypeArity = typeArity, RowCounts = RowCountsOf(metadata, typeArity) }.Type(0);
+            new SignatureWalk(metadata.GetBlobReader(metadata.GetLocalConstant(MetadataTokens.LocalConstantHandle(row)).Signature)) { Tables = types }.Type(0);
     }
 
     // A generic parameter moved to another owner (a corrupt GenericParam.Owner) still loads as long as nothing
@@ -142,15 +143,24 @@ internal static class ImageValidation
         return typeArity;
     }
 
-    // Only for the assembly's own metadata (its type arity known): a portable PDB's type tokens name the assembly's tables.
-    private static Func<HandleKind, int>? RowCountsOf(MetadataReader metadata, int[] typeArity) =>
-        typeArity.Length == 0 ? null : kind => kind switch
+    /// <summary>What signatures of the assembly's own metadata are checked against: its type tables and each type's generic arity.</summary>
+    private sealed class TypeTables(MetadataReader metadata, int[] arity)
+    {
+        private readonly int _typeDefs = metadata.GetTableRowCount(TableIndex.TypeDef);
+        private readonly int _typeRefs = metadata.GetTableRowCount(TableIndex.TypeRef);
+        private readonly int _typeSpecs = metadata.GetTableRowCount(TableIndex.TypeSpec);
+
+        public bool Exists(EntityHandle type) => MetadataTokens.GetRowNumber(type) <= type.Kind switch
         {
-            HandleKind.TypeDefinition => metadata.GetTableRowCount(TableIndex.TypeDef),
-            HandleKind.TypeReference => metadata.GetTableRowCount(TableIndex.TypeRef),
-            HandleKind.TypeSpecification => metadata.GetTableRowCount(TableIndex.TypeSpec),
+            HandleKind.TypeDefinition => _typeDefs,
+            HandleKind.TypeReference => _typeRefs,
+            HandleKind.TypeSpecification => _typeSpecs,
             _ => int.MaxValue,
         };
+
+        /// <summary>The generic arity of a type definition (zero for a non-generic one).</summary>
+        public int ArityOf(TypeDefinitionHandle type) => arity[MetadataTokens.GetRowNumber(type)];
+    }
 
     private static void CheckArity(MetadataReader metadata, int owner, int count)
     {
@@ -162,12 +172,12 @@ internal static class ImageValidation
         if (arity != count) throw new BadImageFormatException($"method {owner >> 1} has {count} generic parameters where its signature declares {arity}");
     }
 
-    private static void CheckSignature(MetadataReader metadata, int[] typeArity, BlobHandle handle) =>
-        new SignatureWalk(metadata.GetBlobReader(handle)) { TypeArity = typeArity, RowCounts = RowCountsOf(metadata, typeArity) }.Signature();
+    private static void CheckSignature(MetadataReader metadata, TypeTables? types, BlobHandle handle) =>
+        new SignatureWalk(metadata.GetBlobReader(handle)) { Tables = types }.Signature();
 
     // Type specifications, and the ones each names: Cecil's MetadataReader.GetTypeSpecification reads a
     // named one afresh each time, so one that contains itself overflows the stack.
-    private static void CheckTypeSpecs(MetadataReader metadata, int[] typeArity)
+    private static void CheckTypeSpecs(MetadataReader metadata, TypeTables types)
     {
         var count = metadata.GetTableRowCount(TableIndex.TypeSpec);
         var named = new List<int>[count + 1];
@@ -175,7 +185,7 @@ internal static class ImageValidation
         {
             named[row] = [];
             var signature = metadata.GetTypeSpecification(MetadataTokens.TypeSpecificationHandle(row)).Signature;
-            new SignatureWalk(metadata.GetBlobReader(signature)) { TypeSpecs = named[row], TypeArity = typeArity, RowCounts = RowCountsOf(metadata, typeArity) }.Type(0);
+            new SignatureWalk(metadata.GetBlobReader(signature)) { TypeSpecs = named[row], Tables = types }.Type(0);
         }
         var expansion = new int[count + 1]; // 0 not yet counted, -1 being counted
         for (var row = 1; row <= count; row++) Expansion(row, named, expansion, 0);
@@ -224,11 +234,8 @@ internal static class ImageValidation
         /// <summary>When set, collects the type specifications the blob names.</summary>
         public List<int>? TypeSpecs { get; init; }
 
-        /// <summary>The generic arity of each type definition, by row: an instantiation of one must match it.</summary>
-        public int[]? TypeArity { get; init; }
-
-        /// <summary>How many rows the table of a type token's kind has: a token past the end names nothing.</summary>
-        public Func<HandleKind, int>? RowCounts { get; init; }
+        /// <summary>When set, every type token must name an existing row, and an instantiation of a type definition must match its arity.</summary>
+        public TypeTables? Tables { get; init; }
 
         public void Signature()
         {
@@ -286,9 +293,8 @@ internal static class ImageValidation
                     _blob.ReadByte(); // class or value type
                     var generic = TypeHandle();
                     var arguments = ReadCount(ref _blob, "type argument");
-                    if (generic.Kind == HandleKind.TypeDefinition && TypeArity != null && MetadataTokens.GetRowNumber(generic) < TypeArity.Length
-                        && TypeArity[MetadataTokens.GetRowNumber(generic)] != arguments)
-                        throw new BadImageFormatException($"a signature gives type {MetadataTokens.GetRowNumber(generic)} {arguments} type arguments where it has {TypeArity[MetadataTokens.GetRowNumber(generic)]} generic parameters");
+                    if (generic.Kind == HandleKind.TypeDefinition && Tables?.ArityOf((TypeDefinitionHandle)generic) is { } arity && arity != arguments)
+                        throw new BadImageFormatException($"a signature gives type {MetadataTokens.GetRowNumber(generic)} {arguments} type arguments where it has {arity} generic parameters");
                     Types(arguments, depth + 1);
                     break;
                 case SignatureTypeCode.Array:
@@ -320,7 +326,7 @@ internal static class ImageValidation
         {
             var handle = _blob.ReadTypeHandle();
             if (handle.IsNil) throw new BadImageFormatException("a signature has an invalid type token");
-            if (RowCounts != null && MetadataTokens.GetRowNumber(handle) > RowCounts(handle.Kind))
+            if (Tables != null && !Tables.Exists(handle))
                 throw new BadImageFormatException($"a signature names {handle.Kind} row {MetadataTokens.GetRowNumber(handle)}, past the end of its table");
             if (handle.Kind == HandleKind.TypeSpecification) TypeSpecs?.Add(MetadataTokens.GetRowNumber(handle));
             return handle;

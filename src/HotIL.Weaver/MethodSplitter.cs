@@ -218,7 +218,8 @@ internal static class MethodSplitter
         return impl;
     }
 
-    private static bool IsStateMachineAttribute(CustomAttribute a) =>
+    /// <summary>Whether <paramref name="a"/> names the state machine of an async method or iterator.</summary>
+    internal static bool IsStateMachineAttribute(CustomAttribute a) =>
         a.AttributeType.Namespace == "System.Runtime.CompilerServices" && a.AttributeType.Name.EndsWith("StateMachineAttribute", StringComparison.Ordinal);
 
     // Macro forms (ldarg.0..3) keep their meaning because the receiver becomes parameter 0;

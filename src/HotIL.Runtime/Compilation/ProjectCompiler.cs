@@ -64,6 +64,9 @@ internal sealed class ProjectCompiler
     /// <summary>The current compilation (without generated sources), for locating symbols.</summary>
     public CSharpCompilation Compilation => _compilation;
 
+    /// <summary>Whether <paramref name="path"/> is one of the compilation's source files.</summary>
+    public bool Contains(string path) => _trees.ContainsKey(path);
+
     /// <summary>The text the compilation holds for <paramref name="path"/>, or null if the file is not part of it.</summary>
     public string? TextOf(string path) => _trees.TryGetValue(path, out var tree) ? tree.GetText().ToString() : null;
 
@@ -109,7 +112,7 @@ internal sealed class ProjectCompiler
     /// </summary>
     public void Accept() => _scope.Accept(_compilation, _generated);
 
-    /// <summary>Builds and emits the all-stubs compilation once, so the first edit does not pay for it.</summary>
+    /// <summary>Builds the stubs and their name index and emits one partial compile, so the first edit does not pay for them.</summary>
     public void WarmUpPartialCompiles()
     {
         if (_scope.CanCompilePartially) EmitCompilation(_scope.WithInFull([]), System.Diagnostics.Stopwatch.StartNew());

@@ -130,8 +130,7 @@ public sealed class ModuleSnapshot
 
     private static TypeDefinition? StateMachineOf(MethodDefinition method) =>
         method.CustomAttributes
-            .Where(a => a.AttributeType.Namespace == "System.Runtime.CompilerServices" && a.AttributeType.Name is
-                "AsyncStateMachineAttribute" or "IteratorStateMachineAttribute" or "AsyncIteratorStateMachineAttribute")
+            .Where(MethodSplitter.IsStateMachineAttribute)
             .Select(a => a.ConstructorArguments.FirstOrDefault().Value as TypeReference)
             .Select(t => t?.Resolve())
             .FirstOrDefault(t => t != null && t.Module == method.Module);

@@ -24,14 +24,11 @@ public sealed class Side : IDisposable
     private static readonly bool Weave = Environment.GetEnvironmentVariable("HOTIL_REALWORLD_WEAVE") != "0";
     private readonly LoadContext _context;
 
-    private readonly bool _collectible;
-
     private Side(string label, bool woven, IReadOnlyDictionary<string, (byte[] Image, byte[]? Pdb)> images, IEnumerable<string> privateFiles, bool collectible)
     {
         Label = label;
         IsWoven = woven;
-        _collectible = collectible && CollectibleByDefault;
-        _context = new LoadContext(label, images, privateFiles.Append(DriverAssembly).ToHashSet(), _collectible);
+        _context = new LoadContext(label, images, privateFiles.Append(DriverAssembly).ToHashSet(), collectible && CollectibleByDefault);
     }
 
     /// <summary>The woven copies of <paramref name="subjects"/>.</summary>
@@ -88,7 +85,7 @@ public sealed class Side : IDisposable
 
     public void Dispose()
     {
-        if (_collectible) _context.Unload();
+        if (_context.IsCollectible) _context.Unload();
     }
 
     private sealed class LoadContext(string name, IReadOnlyDictionary<string, (byte[] Image, byte[]? Pdb)> images, HashSet<string> privateFiles, bool collectible)
