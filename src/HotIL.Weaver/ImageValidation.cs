@@ -143,12 +143,43 @@ internal static class ImageValidation
         return typeArity;
     }
 
-    /// <summary>What signatures of the assembly's own metadata are checked against: its type tables and each type's generic arity.</summary>
+    // ELEMENT_TYPE_VALUETYPE; ELEMENT_TYPE_CLASS (0x12) is the other kind a type token can be introduced by.
+    private const byte ValueTypeElement = 0x11;
+
+    /// <summary>
+    /// What signatures of the assembly's own metadata are checked against: its type tables, each type's generic
+    /// arity, and whether signatures have so far named each type as a value type or as a class.
+    /// </summary>
     private sealed class TypeTables(MetadataReader metadata, int[] arity)
     {
         private readonly int _typeDefs = metadata.GetTableRowCount(TableIndex.TypeDef);
         private readonly int _typeRefs = metadata.GetTableRowCount(TableIndex.TypeRef);
         private readonly int _typeSpecs = metadata.GetTableRowCount(TableIndex.TypeSpec);
+
+        // 0 not named yet, 1 a class, 2 a value type.
+        private readonly byte[] _typeDefKinds = new byte[metadata.GetTableRowCount(TableIndex.TypeDef) + 1];
+        private readonly byte[] _typeRefKinds = new byte[metadata.GetTableRowCount(TableIndex.TypeRef) + 1];
+
+        /// <summary>
+        /// Records that a signature names <paramref name="type"/> as a value type or a class. Cecil keeps one
+        /// object per type row and marks it a value type the first time a signature says so, then writes every
+        /// signature naming it that way: a member reference that names a class as a value type (or the other way
+        /// round) only fails where it is called, but woven it would change the signatures of correct members too.
+        /// </summary>
+        public void UsedAs(EntityHandle type, bool valueType)
+        {
+            var kinds = type.Kind switch
+            {
+                HandleKind.TypeDefinition => _typeDefKinds,
+                HandleKind.TypeReference => _typeRefKinds,
+                _ => null,
+            };
+            if (kinds == null) return;
+            var row = MetadataTokens.GetRowNumber(type);
+            var kind = (byte)(valueType ? 2 : 1);
+            if (kinds[row] == 0) kinds[row] = kind;
+            else if (kinds[row] != kind) throw new BadImageFormatException($"signatures name {type.Kind} row {row} both as a value type and as a class");
+        }
 
         public bool Exists(EntityHandle type) => MetadataTokens.GetRowNumber(type) <= type.Kind switch
         {
@@ -266,6 +297,7 @@ internal static class ImageValidation
         public void Type(int depth)
         {
             if (depth > MaxNesting) throw new BadImageFormatException($"a signature nests types more than {MaxNesting} deep");
+            var start = _blob.Offset;
             var code = _blob.ReadSignatureTypeCode();
             switch (code)
             {
@@ -276,7 +308,8 @@ internal static class ImageValidation
                     or SignatureTypeCode.IntPtr or SignatureTypeCode.UIntPtr or SignatureTypeCode.TypedReference:
                     break;
                 case SignatureTypeCode.TypeHandle:
-                    TypeHandle();
+                    var valueType = ByteAt(start) == ValueTypeElement;
+                    Tables?.UsedAs(TypeHandle(), valueType);
                     break;
                 case SignatureTypeCode.Pointer or SignatureTypeCode.ByReference or SignatureTypeCode.Pinned
                     or SignatureTypeCode.SZArray or SignatureTypeCode.Sentinel:
@@ -290,8 +323,9 @@ internal static class ImageValidation
                     ReadBounded(MaxGenericCount, "generic parameter index");
                     break;
                 case SignatureTypeCode.GenericTypeInstance:
-                    _blob.ReadByte(); // class or value type
+                    var genericIsValueType = _blob.ReadByte() == ValueTypeElement;
                     var generic = TypeHandle();
+                    Tables?.UsedAs(generic, genericIsValueType);
                     var arguments = ReadCount(ref _blob, "type argument");
                     if (generic.Kind == HandleKind.TypeDefinition && Tables?.ArityOf((TypeDefinitionHandle)generic) is { } arity && arity != arguments)
                         throw new BadImageFormatException($"a signature gives type {MetadataTokens.GetRowNumber(generic)} {arguments} type arguments where it has {arity} generic parameters");
@@ -330,6 +364,13 @@ internal static class ImageValidation
                 throw new BadImageFormatException($"a signature names {handle.Kind} row {MetadataTokens.GetRowNumber(handle)}, past the end of its table");
             if (handle.Kind == HandleKind.TypeSpecification) TypeSpecs?.Add(MetadataTokens.GetRowNumber(handle));
             return handle;
+        }
+
+        private readonly byte ByteAt(int offset)
+        {
+            var reader = _blob;
+            reader.Offset = offset;
+            return reader.ReadByte();
         }
 
         private void ReadBounded(int max, string what)
