@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
 using System.Reflection.PortableExecutable;
@@ -35,11 +36,12 @@ internal static class ImageValidation
             // Views the array without copying it; the caller does not change it while this runs.
             using var pe = new PEReader(ImmutableCollectionsMarshal.AsImmutableArray(image));
             if (!pe.HasMetadata) return "it has no .NET metadata";
-            CheckStreamHeaders(pe.GetMetadata().GetReader());
+            CheckStreamHeaders(image.AsSpan(pe.PEHeaders.MetadataStartOffset, pe.PEHeaders.MetadataSize));
             var metadata = pe.GetMetadataReader();
             CheckDebugData(pe, image.Length);
             var types = new TypeTables(metadata, CheckGenericParameters(metadata));
             CheckSignatures(metadata, types);
+            CheckMethodParentedReferences(metadata);
             CheckTypeSpecs(metadata, types);
             CheckPermissionSets(metadata);
             return null;
@@ -55,33 +57,74 @@ internal static class ImageValidation
         }
     }
 
+    /// <summary>
+    /// Why Cecil must not read <paramref name="pdb"/> as a separate portable PDB, or null when it may. Cecil trusts
+    /// a PDB's stream headers and blob lengths as it does an assembly's (a corrupt sequence-point blob length makes it
+    /// size a list by gigabytes), so a PDB is checked the same way before it is read.
+    /// </summary>
+    public static string? FindPdbProblem(byte[] pdb)
+    {
+        try
+        {
+            using var provider = MetadataReaderProvider.FromPortablePdbImage(ImmutableCollectionsMarshal.AsImmutableArray(pdb));
+            var metadata = provider.GetMetadataReader();
+            CheckStreamHeaders(pdb);
+            CheckDebugTables(metadata);
+            return null;
+        }
+        catch (BadImageFormatException e)
+        {
+            return $"it is not a readable portable PDB ({e.Message})";
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return $"it is not a readable portable PDB ({e.GetType().Name}: {e.Message})";
+        }
+    }
+
+    // Decodes what Cecil reads of a portable PDB with System.Reflection.Metadata, which checks every length and
+    // count against its heap: document names, sequence points, local scopes with their variables and constants, and
+    // import scopes. Signatures are walked with their type tokens unchecked, since they name the assembly's tables.
+    private static void CheckDebugTables(MetadataReader pdb)
+    {
+        foreach (var handle in pdb.Documents) pdb.GetString(pdb.GetDocument(handle).Name);
+        foreach (var handle in pdb.MethodDebugInformation)
+            foreach (var _ in pdb.GetMethodDebugInformation(handle).GetSequencePoints()) { }
+        foreach (var handle in pdb.LocalVariables) pdb.GetString(pdb.GetLocalVariable(handle).Name);
+        foreach (var handle in pdb.ImportScopes)
+            foreach (var _ in pdb.GetImportScope(handle).GetImports()) { }
+        foreach (var handle in pdb.CustomDebugInformation) pdb.GetBlobReader(pdb.GetCustomDebugInformation(handle).Value);
+        CheckSignatures(pdb, types: null);
+    }
+
     // Cecil walks the stream headers its own way (a name ends at 16 bytes even without its terminator,
     // a repeated name replaces the earlier stream) and reads each stream whole at the size its header
     // gives, so a header that System.Reflection.Metadata parsed differently or skipped can still make
     // it allocate gigabytes. This walks them as ImageReader.ReadMetadata does.
-    private static void CheckStreamHeaders(BlobReader root)
+    private static void CheckStreamHeaders(ReadOnlySpan<byte> root)
     {
-        root.Offset = 12;
-        var versionLength = root.ReadInt32();
-        root.Offset += versionLength + 2; // the version string, then flags
-        int count = root.ReadUInt16();
+        var offset = 16 + BinaryPrimitives.ReadInt32LittleEndian(root[12..]) + 2; // the version string, then flags
+        int count = BinaryPrimitives.ReadUInt16LittleEndian(root[offset..]);
+        offset += 2;
         var names = new HashSet<string>();
         for (var i = 0; i < count; i++)
         {
-            long offset = root.ReadUInt32(), size = root.ReadUInt32();
-            if (offset + size > root.Length)
-                throw new BadImageFormatException($"metadata stream {i} of {size} bytes at {offset} lies outside the metadata");
-            var name = ReadStreamName(ref root);
+            long start = BinaryPrimitives.ReadUInt32LittleEndian(root[offset..]), size = BinaryPrimitives.ReadUInt32LittleEndian(root[(offset + 4)..]);
+            if (start + size > root.Length)
+                throw new BadImageFormatException($"metadata stream {i} of {size} bytes at {start} lies outside the metadata");
+            var name = ReadStreamName(root, ref offset);
             if (!names.Add(name)) throw new BadImageFormatException($"the metadata stream {name} appears twice");
         }
     }
 
-    private static string ReadStreamName(ref BlobReader root)
+    // The name follows the 8 bytes of offset and size; it is padded to a 4-byte boundary.
+    private static string ReadStreamName(ReadOnlySpan<byte> root, ref int offset)
     {
         var name = new System.Text.StringBuilder();
-        for (byte b; name.Length < 16 && (b = root.ReadByte()) != 0;) name.Append((char)b);
+        var at = offset + 8;
+        for (byte b; name.Length < 16 && (b = root[at++]) != 0;) name.Append((char)b);
         if (name.Length == 16) throw new BadImageFormatException("a metadata stream name is not terminated");
-        root.Offset += ((name.Length + 4) & ~3) - name.Length - 1; // padding to a 4-byte boundary
+        offset += 8 + ((name.Length + 4) & ~3);
         return name.ToString();
     }
 
@@ -96,8 +139,7 @@ internal static class ImageValidation
             if (entry.Type == DebugDirectoryEntryType.EmbeddedPortablePdb)
             {
                 using var pdb = pe.ReadEmbeddedPortablePdbDebugDirectoryData(entry);
-                // Its type tokens name the assembly's tables, not its own.
-                CheckSignatures(pdb.GetMetadataReader(), types: null);
+                CheckDebugTables(pdb.GetMetadataReader());
             }
         }
     }
@@ -131,6 +173,8 @@ internal static class ImageValidation
         {
             var parameter = metadata.GetGenericParameter(MetadataTokens.GenericParameterHandle(row));
             var owner = MetadataTokens.GetRowNumber(parameter.Parent) << 1 | (parameter.Parent.Kind == HandleKind.MethodDefinition ? 1 : 0);
+            var owners = metadata.GetTableRowCount(parameter.Parent.Kind == HandleKind.MethodDefinition ? TableIndex.MethodDef : TableIndex.TypeDef);
+            if (owner >> 1 > owners) throw new BadImageFormatException($"generic parameter {row} belongs to {parameter.Parent.Kind} row {owner >> 1}, past the end of its table");
             if (owner < previousOwner) throw new BadImageFormatException($"generic parameter {row} is out of order");
             if (owner != previousOwner) CheckArity(metadata, previousOwner, next);
             next = owner == previousOwner ? next : 0;
@@ -141,6 +185,26 @@ internal static class ImageValidation
         }
         CheckArity(metadata, previousOwner, next);
         return typeArity;
+    }
+
+    // A member reference may name a method definition as its parent only to call that vararg method with extra
+    // arguments (ECMA-335 II.22.25). Cecil reads any other such reference as a member of the method's declaring
+    // type and writes it back so; the input loads (a reference fails only where it is called), the woven image not.
+    private static void CheckMethodParentedReferences(MetadataReader metadata)
+    {
+        foreach (var handle in metadata.MemberReferences)
+        {
+            var reference = metadata.GetMemberReference(handle);
+            if (reference.Parent.Kind != HandleKind.MethodDefinition) continue;
+            var row = MetadataTokens.GetRowNumber(handle);
+            var parent = MetadataTokens.GetRowNumber(reference.Parent);
+            if (parent > metadata.GetTableRowCount(TableIndex.MethodDef))
+                throw new BadImageFormatException($"member reference {row} names method row {parent}, past the end of its table");
+            var method = metadata.GetMethodDefinition((MethodDefinitionHandle)reference.Parent);
+            if (metadata.GetBlobReader(reference.Signature).ReadSignatureHeader().CallingConvention != SignatureCallingConvention.VarArgs
+                || !metadata.StringComparer.Equals(method.Name, metadata.GetString(reference.Name)))
+                throw new BadImageFormatException($"member reference {row} names method {parent} as its parent without being a vararg call to it");
+        }
     }
 
     // ELEMENT_TYPE_VALUETYPE; ELEMENT_TYPE_CLASS (0x12) is the other kind a type token can be introduced by.

@@ -53,24 +53,32 @@ public static class WovenAssemblyFile
         if (ImageValidation.FindProblem(image) is { } problem)
             throw new WeaveException(WeaveDiagnostics.UnreadableAssembly, $"the file is not a readable .NET assembly: {problem}; it was left unchanged");
         var pdb = File.Exists(pdbPath) ? ReadBytes(pdbPath) : null;
+        if (pdb != null && ImageValidation.FindPdbProblem(pdb) is { } pdbProblem) return (WithoutSymbols(image), Warn(pdbProblem));
+        ModuleDefinition module;
         try
         {
-            var module = ReadModule(image, pdb, readSymbols: true);
-            var kind = !module.HasSymbols ? SymbolKind.None
-                : module.GetDebugHeader().Entries.Any(e => e.Directory.Type == ImageDebugType.EmbeddedPortablePdb) ? SymbolKind.Embedded
-                : SymbolKind.File;
-            return (module, kind);
+            module = ReadModule(image, pdb, readSymbols: true);
         }
-        catch (Exception e) when (IsUnusableSymbols(e, pdb))
+        catch (WeaveException e)
+        {
+            // Reading again without symbols tells whose fault it was: if the assembly is bad, that read throws.
+            var bare = WithoutSymbols(image);
+            return (bare, Warn(e.InnerException?.Message ?? e.Message));
+        }
+        var kind = !module.HasSymbols ? SymbolKind.None
+            : module.GetDebugHeader().Entries.Any(e => e.Directory.Type == ImageDebugType.EmbeddedPortablePdb) ? SymbolKind.Embedded
+            : SymbolKind.File;
+        return (module, kind);
+
+        SymbolKind Warn(string reason)
         {
             warnings.Add((WeaveDiagnostics.SymbolsNotMatching,
-                $"the debug symbols of {Path.GetFileName(assemblyPath)} could not be used ({e.Message}); woven without line information"));
-            return (ReadModule(image, null, readSymbols: false), SymbolKind.None);
+                $"the debug symbols of {Path.GetFileName(assemblyPath)} could not be used ({reason}); woven without line information"));
+            return SymbolKind.None;
         }
     }
 
-    private static bool IsUnusableSymbols(Exception e, byte[]? pdb) =>
-        pdb != null && e is SymbolsNotMatchingException or InvalidOperationException;
+    private static ModuleDefinition WithoutSymbols(byte[] image) => ReadModule(image, null, readSymbols: false);
 
     private static byte[] ReadBytes(string path)
     {
@@ -96,9 +104,9 @@ public static class WovenAssemblyFile
                 SymbolStream = readSymbols && pdb != null ? new MemoryStream(pdb) : null,
             });
         }
-        // Any failure to read is the input's fault (fuzzing finds Cecil throwing many exception types on bad metadata),
-        // except a PDB that does not match: the caller weaves without line information instead.
-        catch (Exception e) when (e is not OutOfMemoryException && !(readSymbols && IsUnusableSymbols(e, pdb)))
+        // Any failure to read is the input's fault (fuzzing finds Cecil throwing many exception types on bad metadata);
+        // the caller tells the assembly's from its symbols'.
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw new WeaveException(WeaveDiagnostics.UnreadableAssembly,
                 $"the file is not a readable .NET assembly ({e.GetType().Name}: {e.Message}); it was left unchanged", e);

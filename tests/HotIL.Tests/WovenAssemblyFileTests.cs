@@ -1,3 +1,4 @@
+using System.Reflection.Metadata.Ecma335;
 using HotIL.Tests.Support;
 using HotIL.Weaver;
 
@@ -64,6 +65,45 @@ public sealed class WovenAssemblyFileTests : IDisposable
 
         outcome.Warnings.Should().ContainSingle(w => w.Id == "HOTIL0003");
         outcome.Result.Slots.Should().NotBeEmpty();
+    }
+
+    // A PDB Cecil cannot read costs line information, not the build: the assembly itself is fine.
+    [Theory]
+    [InlineData("truncated")]
+    [InlineData("not a PDB")]
+    [InlineData("sequence points longer than the blob heap")]
+    public void Assembly_with_a_corrupt_pdb_is_woven_without_line_information_and_a_warning(string corruption)
+    {
+        var (dll, pdb) = WriteCompiled();
+        var bytes = File.ReadAllBytes(pdb);
+        File.WriteAllBytes(pdb, corruption switch
+        {
+            "truncated" => bytes[..(bytes.Length / 2)],
+            "not a PDB" => System.Text.Encoding.UTF8.GetBytes("not a PDB at all"),
+            _ => WithInflatedSequencePoints(bytes),
+        });
+        if (corruption.StartsWith("sequence", StringComparison.Ordinal))
+            ImageValidation.FindPdbProblem(File.ReadAllBytes(pdb)).Should().NotBeNull("Cecil would size a list by the length (about 100 million entries)");
+
+        var outcome = Weave(dll);
+
+        outcome.Warnings.Should().ContainSingle(w => w.Id == "HOTIL0003").Which.Message.Should().Contain("woven without line information");
+        outcome.Result.Slots.Should().NotBeEmpty();
+        using var module = Mono.Cecil.ModuleDefinition.ReadModule(dll);
+        module.Types.Should().Contain(t => t.Name == Registry.TypeName, "the assembly on disk is the woven one");
+    }
+
+    // The first method's sequence-point blob gets a 4-byte length prefix (0xDF...) of about 500 MB.
+    private static byte[] WithInflatedSequencePoints(byte[] pdb)
+    {
+        using var provider = System.Reflection.Metadata.MetadataReaderProvider.FromPortablePdbImage(System.Collections.Immutable.ImmutableArray.Create(pdb));
+        var metadata = provider.GetMetadataReader();
+        var blob = metadata.MethodDebugInformation.Select(h => metadata.GetMethodDebugInformation(h).SequencePointsBlob).First(b => !b.IsNil);
+        var at = metadata.GetHeapMetadataOffset(HeapIndex.Blob) + MetadataTokens.GetHeapOffset(blob);
+        pdb[at].Should().BeLessThan(0x80, "a short blob has a one-byte length");
+        var inflated = (byte[])pdb.Clone();
+        inflated[at] = 0xDF;
+        return inflated;
     }
 
     private string ManifestPath => Path.Combine(_directory, "Sample.hotil.json");
