@@ -39,11 +39,13 @@ internal static class ImageValidation
             CheckStreamHeaders(image.AsSpan(pe.PEHeaders.MetadataStartOffset, pe.PEHeaders.MetadataSize));
             var metadata = pe.GetMetadataReader();
             CheckDebugData(pe, image.Length);
+            CheckNesting(metadata, image.AsSpan(pe.PEHeaders.MetadataStartOffset, pe.PEHeaders.MetadataSize));
             var types = new TypeTables(metadata, CheckGenericParameters(metadata));
             CheckSignatures(metadata, types);
             CheckMethodParentedReferences(metadata);
             CheckTypeSpecs(metadata, types);
             CheckPermissionSets(metadata);
+            foreach (var handle in metadata.CustomAttributes) Blob(metadata, metadata.GetCustomAttribute(handle).Value);
             return null;
         }
         catch (BadImageFormatException e)
@@ -88,12 +90,21 @@ internal static class ImageValidation
     private static void CheckDebugTables(MetadataReader pdb)
     {
         foreach (var handle in pdb.Documents) pdb.GetString(pdb.GetDocument(handle).Name);
+        foreach (var handle in pdb.Documents) Blob(pdb, pdb.GetDocument(handle).Name);
         foreach (var handle in pdb.MethodDebugInformation)
-            foreach (var _ in pdb.GetMethodDebugInformation(handle).GetSequencePoints()) { }
+        {
+            var information = pdb.GetMethodDebugInformation(handle);
+            Blob(pdb, information.SequencePointsBlob);
+            foreach (var _ in information.GetSequencePoints()) { }
+        }
         foreach (var handle in pdb.LocalVariables) pdb.GetString(pdb.GetLocalVariable(handle).Name);
         foreach (var handle in pdb.ImportScopes)
-            foreach (var _ in pdb.GetImportScope(handle).GetImports()) { }
-        foreach (var handle in pdb.CustomDebugInformation) pdb.GetBlobReader(pdb.GetCustomDebugInformation(handle).Value);
+        {
+            var scope = pdb.GetImportScope(handle);
+            Blob(pdb, scope.ImportsBlob);
+            foreach (var _ in scope.GetImports()) { }
+        }
+        foreach (var handle in pdb.CustomDebugInformation) Blob(pdb, pdb.GetCustomDebugInformation(handle).Value);
         CheckSignatures(pdb, types: null);
     }
 
@@ -156,7 +167,7 @@ internal static class ImageValidation
         for (var row = 1; row <= metadata.GetTableRowCount(TableIndex.MethodSpec); row++)
             CheckSignature(metadata, types, metadata.GetMethodSpecification(MetadataTokens.MethodSpecificationHandle(row)).Signature);
         for (var row = 1; row <= metadata.GetTableRowCount(TableIndex.LocalConstant); row++)
-            new SignatureWalk(metadata.GetBlobReader(metadata.GetLocalConstant(MetadataTokens.LocalConstantHandle(row)).Signature)) { Tables = types }.Type(0);
+            new SignatureWalk(Blob(metadata, metadata.GetLocalConstant(MetadataTokens.LocalConstantHandle(row)).Signature)) { Tables = types }.Type(0);
     }
 
     // A generic parameter moved to another owner (a corrupt GenericParam.Owner) still loads as long as nothing
@@ -187,6 +198,38 @@ internal static class ImageValidation
         return typeArity;
     }
 
+    // Cecil reads the NestedClass table row by row (a later row for the same type wins) and follows the enclosing
+    // types recursively, so a type nested in itself, or a cycle of them, overflows the stack. Read raw, as Cecil does.
+    private static void CheckNesting(MetadataReader metadata, ReadOnlySpan<byte> root)
+    {
+        var rows = metadata.GetTableRowCount(TableIndex.NestedClass);
+        if (rows == 0) return;
+        var types = metadata.GetTableRowCount(TableIndex.TypeDef);
+        var table = root[metadata.GetTableMetadataOffset(TableIndex.NestedClass)..];
+        var rowSize = metadata.GetTableRowSize(TableIndex.NestedClass);
+        var enclosing = new int[types + 1];
+        for (var row = 0; row < rows; row++)
+        {
+            var at = table[(row * rowSize)..];
+            int nested = rowSize == 4 ? BinaryPrimitives.ReadUInt16LittleEndian(at) : BinaryPrimitives.ReadInt32LittleEndian(at);
+            int outer = rowSize == 4 ? BinaryPrimitives.ReadUInt16LittleEndian(at[2..]) : BinaryPrimitives.ReadInt32LittleEndian(at[4..]);
+            if (nested < 1 || nested > types || outer < 1 || outer > types)
+                throw new BadImageFormatException($"nested class row {row + 1} names a type past the end of the type table");
+            enclosing[nested] = outer;
+        }
+        // Each chain of enclosing types must end: walking one longer than the table has types means a cycle.
+        var ends = new bool[types + 1];
+        for (var type = 1; type <= types; type++)
+        {
+            var steps = 0;
+            for (var t = type; enclosing[t] != 0 && !ends[t]; t = enclosing[t])
+            {
+                if (++steps > Math.Min(types, MaxNesting)) throw new BadImageFormatException($"type {type} is nested in itself or more than {MaxNesting} deep");
+            }
+            ends[type] = true;
+        }
+    }
+
     // A member reference may name a method definition as its parent only to call that vararg method with extra
     // arguments (ECMA-335 II.22.25). Cecil reads any other such reference as a member of the method's declaring
     // type and writes it back so; the input loads (a reference fails only where it is called), the woven image not.
@@ -201,7 +244,7 @@ internal static class ImageValidation
             if (parent > metadata.GetTableRowCount(TableIndex.MethodDef))
                 throw new BadImageFormatException($"member reference {row} names method row {parent}, past the end of its table");
             var method = metadata.GetMethodDefinition((MethodDefinitionHandle)reference.Parent);
-            if (metadata.GetBlobReader(reference.Signature).ReadSignatureHeader().CallingConvention != SignatureCallingConvention.VarArgs
+            if (Blob(metadata, reference.Signature).ReadSignatureHeader().CallingConvention != SignatureCallingConvention.VarArgs
                 || !metadata.StringComparer.Equals(method.Name, metadata.GetString(reference.Name)))
                 throw new BadImageFormatException($"member reference {row} names method {parent} as its parent without being a vararg call to it");
         }
@@ -261,14 +304,14 @@ internal static class ImageValidation
     {
         if (owner < 0 || (owner & 1) == 0) return;
         var method = metadata.GetMethodDefinition(MetadataTokens.MethodDefinitionHandle(owner >> 1));
-        var signature = metadata.GetBlobReader(method.Signature);
+        var signature = Blob(metadata, method.Signature);
         var header = signature.ReadSignatureHeader();
         var arity = header.IsGeneric ? signature.ReadCompressedInteger() : 0;
         if (arity != count) throw new BadImageFormatException($"method {owner >> 1} has {count} generic parameters where its signature declares {arity}");
     }
 
     private static void CheckSignature(MetadataReader metadata, TypeTables? types, BlobHandle handle) =>
-        new SignatureWalk(metadata.GetBlobReader(handle)) { Tables = types }.Signature();
+        new SignatureWalk(Blob(metadata, handle)) { Tables = types }.Signature();
 
     // Type specifications, and the ones each names: Cecil's MetadataReader.GetTypeSpecification reads a
     // named one afresh each time, so one that contains itself overflows the stack.
@@ -280,7 +323,7 @@ internal static class ImageValidation
         {
             named[row] = [];
             var signature = metadata.GetTypeSpecification(MetadataTokens.TypeSpecificationHandle(row)).Signature;
-            new SignatureWalk(metadata.GetBlobReader(signature)) { TypeSpecs = named[row], Tables = types }.Type(0);
+            new SignatureWalk(Blob(metadata, signature)) { TypeSpecs = named[row], Tables = types }.Type(0);
         }
         var expansion = new int[count + 1]; // 0 not yet counted, -1 being counted
         for (var row = 1; row <= count; row++) Expansion(row, named, expansion, 0);
@@ -303,12 +346,33 @@ internal static class ImageValidation
         return expansion[row] = total;
     }
 
+    // Cecil reads a blob's length prefix itself, takes the prefixes 0xE0-0xFF that the format forbids for 4-byte lengths,
+    // and sizes some reads by the length without comparing it with the heap (sequence points, attribute values), while
+    // System.Reflection.Metadata sees such a blob as empty. So every blob read here has its prefix checked first.
+    private static unsafe BlobReader Blob(MetadataReader metadata, BlobHandle handle)
+    {
+        if (handle.IsNil) return default;
+        var heap = new ReadOnlySpan<byte>(metadata.MetadataPointer + metadata.GetHeapMetadataOffset(HeapIndex.Blob), metadata.GetHeapSize(HeapIndex.Blob));
+        var offset = MetadataTokens.GetHeapOffset(handle);
+        var first = heap[offset];
+        var (prefix, length) = first switch
+        {
+            < 0x80 => (1, first),
+            < 0xC0 => (2, (first & 0x3F) << 8 | heap[offset + 1]),
+            < 0xE0 => (4, (first & 0x1F) << 24 | heap[offset + 1] << 16 | heap[offset + 2] << 8 | heap[offset + 3]),
+            _ => throw new BadImageFormatException($"the blob at {offset} has the length prefix 0x{first:x2}, which the format does not allow"),
+        };
+        if ((long)offset + prefix + length > heap.Length)
+            throw new BadImageFormatException($"the blob at {offset} is {length} bytes long, past the end of its heap");
+        return metadata.GetBlobReader(handle);
+    }
+
     // A binary permission set ('.', count, attributes) sizes its collection by the count.
     private static void CheckPermissionSets(MetadataReader metadata)
     {
         foreach (var handle in metadata.DeclarativeSecurityAttributes)
         {
-            var blob = metadata.GetBlobReader(metadata.GetDeclarativeSecurityAttribute(handle).PermissionSet);
+            var blob = Blob(metadata, metadata.GetDeclarativeSecurityAttribute(handle).PermissionSet);
             if (blob.Length > 0 && blob.ReadByte() == '.') ReadCount(ref blob, "permission");
         }
     }

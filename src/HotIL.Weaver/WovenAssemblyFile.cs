@@ -22,38 +22,64 @@ public static class WovenAssemblyFile
     {
         var warnings = new List<(string, string)>();
         var pdbPath = Path.ChangeExtension(assemblyPath, ".pdb");
-        var (module, symbols) = Read(assemblyPath, pdbPath, warnings);
-        using (module)
-        {
-            WeaveResult result;
-            try
-            {
-                result = AssemblyWeaver.Weave(module, manifestPath);
-            }
-            catch (Exception e) when (e is not WeaveException)
-            {
-                throw new WeaveException(WeaveDiagnostics.WeavingFailed,
-                    $"weaving {assemblyPath} failed ({e.GetType().Name}: {e.Message}); the assembly was left unchanged", e);
-            }
-            if (result.AlreadyWoven) return new FileWeaveOutcome(result, warnings);
-
-            var (dll, pdb) = WriteToMemory(module, symbols, assemblyPath);
-            ReplaceAtomically(assemblyPath, dll, pdbPath, pdb);
-            WriteAllTextAtomically(manifestPath, manifestFor(result).ToJson());
-            return new FileWeaveOutcome(result, warnings);
-        }
-    }
-
-    private enum SymbolKind { None, File, Embedded }
-
-    private static (ModuleDefinition, SymbolKind) Read(string assemblyPath, string pdbPath, List<(string, string)> warnings)
-    {
         var image = ReadBytes(assemblyPath);
         // Before Cecil: a corrupt size, count or reference can make its reader exhaust memory or the stack rather than throw.
         if (ImageValidation.FindProblem(image) is { } problem)
             throw new WeaveException(WeaveDiagnostics.UnreadableAssembly, $"the file is not a readable .NET assembly: {problem}; it was left unchanged");
+        var (module, symbols) = Read(image, assemblyPath, pdbPath, warnings);
+        try
+        {
+            return WeaveAndReplace(module, symbols, assemblyPath, pdbPath, manifestPath, manifestFor, warnings);
+        }
+        catch (WeaveException e) when (symbols != SymbolKind.None && e.Id == WeaveDiagnostics.WeavingFailed)
+        {
+            // Symbols are rewritten with the code, so corrupt scopes or sequence points can also fail the weave or the write.
+            // Without them, a failure is the weaver's own and is reported as such.
+            module.Dispose();
+            warnings.Add(SymbolsNotUsed(assemblyPath, e.Message));
+            module = WithoutSymbols(image);
+            return WeaveAndReplace(module, SymbolKind.None, assemblyPath, pdbPath, manifestPath, manifestFor, warnings);
+        }
+        finally
+        {
+            module.Dispose();
+        }
+    }
+
+    private static FileWeaveOutcome WeaveAndReplace(ModuleDefinition module, SymbolKind symbols, string assemblyPath, string pdbPath,
+        string manifestPath, Func<WeaveResult, Manifest> manifestFor, List<(string, string)> warnings)
+    {
+        WeaveResult result;
+        try
+        {
+            result = AssemblyWeaver.Weave(module, manifestPath);
+        }
+        catch (Exception e) when (e is not WeaveException)
+        {
+            throw new WeaveException(WeaveDiagnostics.WeavingFailed,
+                $"weaving {assemblyPath} failed ({e.GetType().Name}: {e.Message}); the assembly was left unchanged", e);
+        }
+        if (result.AlreadyWoven) return new FileWeaveOutcome(result, warnings);
+
+        var (dll, pdb) = WriteToMemory(module, symbols, assemblyPath);
+        ReplaceAtomically(assemblyPath, dll, pdbPath, pdb);
+        WriteAllTextAtomically(manifestPath, manifestFor(result).ToJson());
+        return new FileWeaveOutcome(result, warnings);
+    }
+
+    private static (string, string) SymbolsNotUsed(string assemblyPath, string reason) =>
+        (WeaveDiagnostics.SymbolsNotMatching, $"the debug symbols of {Path.GetFileName(assemblyPath)} could not be used ({reason}); woven without line information");
+
+    private enum SymbolKind { None, File, Embedded }
+
+    private static (ModuleDefinition, SymbolKind) Read(byte[] image, string assemblyPath, string pdbPath, List<(string, string)> warnings)
+    {
         var pdb = File.Exists(pdbPath) ? ReadBytes(pdbPath) : null;
-        if (pdb != null && ImageValidation.FindPdbProblem(pdb) is { } pdbProblem) return (WithoutSymbols(image), Warn(pdbProblem));
+        if (pdb != null && ImageValidation.FindPdbProblem(pdb) is { } pdbProblem)
+        {
+            warnings.Add(SymbolsNotUsed(assemblyPath, pdbProblem));
+            return (WithoutSymbols(image), SymbolKind.None);
+        }
         ModuleDefinition module;
         try
         {
@@ -63,19 +89,13 @@ public static class WovenAssemblyFile
         {
             // Reading again without symbols tells whose fault it was: if the assembly is bad, that read throws.
             var bare = WithoutSymbols(image);
-            return (bare, Warn(e.InnerException?.Message ?? e.Message));
+            warnings.Add(SymbolsNotUsed(assemblyPath, e.InnerException?.Message ?? e.Message));
+            return (bare, SymbolKind.None);
         }
         var kind = !module.HasSymbols ? SymbolKind.None
             : module.GetDebugHeader().Entries.Any(e => e.Directory.Type == ImageDebugType.EmbeddedPortablePdb) ? SymbolKind.Embedded
             : SymbolKind.File;
         return (module, kind);
-
-        SymbolKind Warn(string reason)
-        {
-            warnings.Add((WeaveDiagnostics.SymbolsNotMatching,
-                $"the debug symbols of {Path.GetFileName(assemblyPath)} could not be used ({reason}); woven without line information"));
-            return SymbolKind.None;
-        }
     }
 
     private static ModuleDefinition WithoutSymbols(byte[] image) => ReadModule(image, null, readSymbols: false);

@@ -77,9 +77,18 @@ public sealed class WeaverFuzzTests(ITestOutputHelper output) : IDisposable
             for (var i = 0; i < positions.Length; i++) mutated[positions[i]] = values[i];
             if (truncate == 0) mutated = mutated[..(positions[0] + 1)];
 
-            var outcome = mutatePdb ? WeaveOnce(image, mutated) : WeaveOnce(mutated, pdb);
+            string outcome;
+            try
+            {
+                outcome = mutatePdb ? WeaveOnce(image, mutated) : WeaveOnce(mutated, pdb);
+            }
+            // Long runs cap the heap (DOTNET_GCHeapHardLimit), so an input that would exhaust memory throws instead.
+            catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+            {
+                outcome = $"weaving threw {e.GetType().Name} at {e.StackTrace?.Split('\n').FirstOrDefault()?.Trim()}";
+            }
             outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
-            if (!acceptable(outcome)) findings.Add($"{outcome} (input {Keep(mutated, mutatePdb ? ".pdb" : ".dll")}, HOTIL_FUZZ_SEED={state} HOTIL_FUZZ_ITERATIONS=1)");
+            if (!acceptable(outcome)) findings.Add($"{outcome} (input {(mutatePdb ? Keep(image, mutated) : Keep(mutated, pdb))}, HOTIL_FUZZ_SEED={state} HOTIL_FUZZ_ITERATIONS=1)");
         }
 
         output.WriteLine($"{iterations} mutated {(mutatePdb ? "PDBs" : "assemblies")} ({original.Length} bytes each before mutation): " +
@@ -91,13 +100,15 @@ public sealed class WeaverFuzzTests(ITestOutputHelper output) : IDisposable
     private static bool Acceptable(string outcome) => outcome == "woven and loaded"
         || outcome.StartsWith("woven without line information", StringComparison.Ordinal) || outcome.StartsWith("HOTIL", StringComparison.Ordinal) || outcome.StartsWith("input itself is invalid", StringComparison.Ordinal);
 
-    // A finding outlives the test's directory so it can be examined and turned into a case of its own.
-    private static string Keep(byte[] input, string extension)
+    // A finding outlives the test's directory, as the pair the weaver was given, so it can be examined and turned
+    // into a case of its own.
+    private static string Keep(byte[] assembly, byte[] pdb)
     {
         var directory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "hotil-fuzz-findings")).FullName;
-        var path = Path.Combine(directory, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(input))[..16] + extension);
-        File.WriteAllBytes(path, input);
-        return path;
+        var name = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData([.. assembly, .. pdb]))[..16];
+        File.WriteAllBytes(Path.Combine(directory, name + ".dll"), assembly);
+        File.WriteAllBytes(Path.Combine(directory, name + ".pdb"), pdb);
+        return Path.Combine(directory, name + ".dll");
     }
 
     // Mutations found by long runs that made Cecil's reader exhaust memory or the stack and the process
@@ -108,6 +119,7 @@ public sealed class WeaverFuzzTests(ITestOutputHelper output) : IDisposable
     [InlineData("unterminated stream name")]
     [InlineData("generic arity")]
     [InlineData("type specification naming itself")]
+    [InlineData("type nested in itself")]
     public void Inputs_that_made_Cecil_kill_the_process_are_rejected_before_it_reads_them(string mutation)
     {
         var (image, pdb) = TestCompiler.Compile("Fuzz", Source, optimize: true);
@@ -284,6 +296,14 @@ public sealed class WeaverFuzzTests(ITestOutputHelper output) : IDisposable
                 // Its generic type becomes itself: MetadataReader.GetTypeSpecification recurses until the stack overflows.
                 var (token, self) = SelfNamingTypeSpec(metadata, root);
                 mutated[token] = self;
+                break;
+            case "type nested in itself":
+                // Its enclosing type becomes itself: TypeDefinition.ClearFullName recurses through enclosing types until
+                // the stack overflows (found by a 100,000-input run). Two 2-byte TypeDef indexes: nested, then enclosing.
+                var nesting = root + metadata.GetTableMetadataOffset(TableIndex.NestedClass);
+                metadata.GetTableRowSize(TableIndex.NestedClass).Should().Be(4);
+                mutated[nesting + 2] = image[nesting];
+                mutated[nesting + 3] = image[nesting + 1];
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(mutation));

@@ -72,6 +72,7 @@ public sealed class WovenAssemblyFileTests : IDisposable
     [InlineData("truncated")]
     [InlineData("not a PDB")]
     [InlineData("sequence points longer than the blob heap")]
+    [InlineData("sequence points with a length prefix the format forbids")]
     public void Assembly_with_a_corrupt_pdb_is_woven_without_line_information_and_a_warning(string corruption)
     {
         var (dll, pdb) = WriteCompiled();
@@ -80,10 +81,11 @@ public sealed class WovenAssemblyFileTests : IDisposable
         {
             "truncated" => bytes[..(bytes.Length / 2)],
             "not a PDB" => System.Text.Encoding.UTF8.GetBytes("not a PDB at all"),
-            _ => WithInflatedSequencePoints(bytes),
+            "sequence points longer than the blob heap" => WithSequencePointsLength(bytes, 0xDF),
+            _ => WithSequencePointsLength(bytes, 0xE0),
         });
         if (corruption.StartsWith("sequence", StringComparison.Ordinal))
-            ImageValidation.FindPdbProblem(File.ReadAllBytes(pdb)).Should().NotBeNull("Cecil would size a list by the length (about 100 million entries)");
+            ImageValidation.FindPdbProblem(File.ReadAllBytes(pdb)).Should().NotBeNull("Cecil would size a list by the length it reads");
 
         var outcome = Weave(dll);
 
@@ -93,8 +95,9 @@ public sealed class WovenAssemblyFileTests : IDisposable
         module.Types.Should().Contain(t => t.Name == Registry.TypeName, "the assembly on disk is the woven one");
     }
 
-    // The first method's sequence-point blob gets a 4-byte length prefix (0xDF...) of about 500 MB.
-    private static byte[] WithInflatedSequencePoints(byte[] pdb)
+    // The first method's sequence-point blob gets a 4-byte length prefix: 0xDF... is about 500 MB; 0xE0... is forbidden,
+    // which System.Reflection.Metadata reads as an empty blob and Cecil as a 4-byte length.
+    private static byte[] WithSequencePointsLength(byte[] pdb, byte prefix)
     {
         using var provider = System.Reflection.Metadata.MetadataReaderProvider.FromPortablePdbImage(System.Collections.Immutable.ImmutableArray.Create(pdb));
         var metadata = provider.GetMetadataReader();
@@ -102,7 +105,7 @@ public sealed class WovenAssemblyFileTests : IDisposable
         var at = metadata.GetHeapMetadataOffset(HeapIndex.Blob) + MetadataTokens.GetHeapOffset(blob);
         pdb[at].Should().BeLessThan(0x80, "a short blob has a one-byte length");
         var inflated = (byte[])pdb.Clone();
-        inflated[at] = 0xDF;
+        inflated[at] = prefix;
         return inflated;
     }
 
