@@ -7,7 +7,9 @@ namespace HotIL;
 /// </summary>
 internal sealed class SourceWatcher : IDisposable
 {
-    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(40);
+    // Editors write a save in one go (in place, or a temporary file renamed over it): its events arrive within a
+    // millisecond or so. The wait only has to outlast that; every millisecond more is added to each reload.
+    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(15);
     private readonly FileSystemWatcher _watcher;
     private readonly Timer _timer;
     private readonly Func<string, bool> _isSource;

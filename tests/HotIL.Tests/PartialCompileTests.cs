@@ -66,7 +66,8 @@ public sealed class PartialCompileTests(ITestOutputHelper output) : IDisposable
         // Needed by nothing: a partial compile leaves it out until an edit names it.
         ["Unrelated.cs"] = """
             namespace Sample;
-            public sealed class Unrelated { public int Value() => 42; }
+            public sealed class Unrelated { private readonly int _value; public Unrelated() : this(40) { _value += 2; } private Unrelated(int v) => _value = v; public int Value() => _value; }
+            public readonly struct Pair { public readonly int A, B; public Pair(int a, int b) { A = a; B = b; } }
             """,
     };
 
@@ -78,6 +79,7 @@ public sealed class PartialCompileTests(ITestOutputHelper output) : IDisposable
         { "iterator", "Counter.cs", "yield return i;", "yield return i * i;" },
         { "anonymous type", "Counter.cs", "new { Count = _count }", "new { Count = _count, Twice = Twice }" },
         { "constructor of a partial class", "Counter.Part.cs", "_count += 10;", "_count += 20;" },
+        { "constructor of a class in one file", "Unrelated.cs", "_value += 2;", "_value += 3;" },
         { "accessor using field", "Counter.Part.cs", "field = value + 1;", "field = value + 2;" },
         { "member of a type with a primary constructor", "Other.cs", "public int Seed() => seed;", "public int Seed() => seed * 2;" },
         { "closure capturing a parameter", "Other.cs", "x => x + n", "x => x * n" },
@@ -156,7 +158,19 @@ public sealed class PartialCompileTests(ITestOutputHelper output) : IDisposable
         stub.Should().Contain("Upto(int n)\n    {\n        yield break;", "an iterator stays one").And.NotContain("yield return i;");
         stub.Should().Contain("public async Task<int> LaterAsync()\n    {\n        throw null;", "an async method stays async").And.NotContain("await Task.Yield()");
         stub.Should().Contain("get => field;", "accessors using field keep theirs").And.Contain("Twice => throw null");
-        stub.Should().Contain("_count += 10;", "constructors keep theirs: they run the initializers of every part");
+        stub.Should().Contain("_count += 10;", "constructors of partial types keep theirs: they run the initializers of every part");
+    }
+
+    [Fact]
+    public void A_stub_of_a_type_in_one_file_drops_constructor_bodies_and_keeps_their_initializers()
+    {
+        var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(Files["Unrelated.cs"]);
+
+        var stub = BodyStubber.Stub(tree).GetRoot().NormalizeWhitespace(eol: "\n").ToFullString();
+
+        stub.Should().Contain("public Unrelated() : this(40)\n    {\n        throw null;").And.NotContain("_value += 2");
+        stub.Should().Contain("private Unrelated(int v) => throw null;");
+        stub.Should().Contain("public Pair(int a, int b)\n    {\n        throw null;", "a struct constructor need not assign fields it never reaches");
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace HotIL.Compilation;
 /// </summary>
 /// <remarks>
 /// Bodies are kept where dropping them would change a declaration or the code of another member:
-/// constructors (they run the field initializers of all parts of a type), accessors that use <c>field</c>
+/// constructors of partial types (they run the field initializers of all parts of the type), accessors that use <c>field</c>
 /// (it declares the backing field), members of types with a primary constructor (captured parameters become
 /// fields), and files with top-level statements (their statements decide the entry point's signature).
 /// Iterators become <c>yield break</c> and async methods stay async, so that each still starts a state
@@ -49,9 +49,12 @@ internal sealed class BodyStubber : CSharpSyntaxRewriter
         return node.WithBody(node.Body == null ? null : ThrowingBlock).WithExpressionBody(node.ExpressionBody == null ? null : ThrowingArrow);
     }
 
-    // Constructors keep their bodies: their IL also holds the field initializers of every part of a
-    // partial type, so a stubbed body would mix into the code of a constructor being compared.
-    public override SyntaxNode? VisitConstructorDeclaration(ConstructorDeclarationSyntax node) => node;
+    // Constructors of partial types keep their bodies: their IL also holds the field initializers of every part,
+    // so a stubbed body would mix into the code of a constructor being compared. Elsewhere only the body goes; the
+    // base or this call before it stays, as it is part of the declaration.
+    public override SyntaxNode? VisitConstructorDeclaration(ConstructorDeclarationSyntax node) =>
+        KeepsBody(node) || InPartialType(node) ? node
+            : node.WithBody(node.Body == null ? null : ThrowingBlock).WithExpressionBody(node.ExpressionBody == null ? null : ThrowingArrow);
 
     public override SyntaxNode? VisitDestructorDeclaration(DestructorDeclarationSyntax node) =>
         KeepsBody(node) ? node : node.WithBody(node.Body == null ? null : ThrowingBlock).WithExpressionBody(node.ExpressionBody == null ? null : ThrowingArrow);
@@ -87,6 +90,9 @@ internal sealed class BodyStubber : CSharpSyntaxRewriter
     // A yield of the member itself, not of a lambda or local function inside it.
     private static bool IsIterator(BlockSyntax body) =>
         body.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)).OfType<YieldStatementSyntax>().Any();
+
+    private static bool InPartialType(SyntaxNode member) =>
+        member.Ancestors().OfType<TypeDeclarationSyntax>().FirstOrDefault() is { } type && type.Modifiers.Any(SyntaxKind.PartialKeyword);
 
     private static bool InTypeWithPrimaryConstructor(SyntaxNode member) =>
         member.Ancestors().OfType<TypeDeclarationSyntax>().FirstOrDefault() is { ParameterList: not null } type && type is not RecordDeclarationSyntax;
