@@ -15,7 +15,8 @@ namespace HotIL.Tests;
 /// loads, or a clean HOTILnnnn diagnostic with the input left as it was. The weaver does not
 /// validate what the compiler wrote, so a mutation that leaves an assembly Cecil can read but the
 /// runtime cannot load is passed through as it is: the test then requires the unwoven input to fail
-/// to load the same way (weaving must never be what breaks loading). A short run is part of the
+/// to load the same way (weaving must never be what breaks loading). Mutated PDBs next to an intact
+/// assembly may cost line information (HOTIL0003), never the build. A short run is part of the
 /// suite; HOTIL_FUZZ_ITERATIONS=N runs a long one.
 /// </summary>
 public sealed class WeaverFuzzTests(ITestOutputHelper output) : IDisposable
