@@ -29,58 +29,54 @@ internal static class ImageValidation
     private const int MaxTypeSpecExpansion = 100_000;
 
     /// <summary>Why Cecil must not read <paramref name="image"/>, or null when it may.</summary>
-    public static string? FindProblem(byte[] image)
+    public static string? FindProblem(byte[] image) => ProblemOf("its headers or metadata are malformed", () =>
     {
-        try
-        {
-            // Views the array without copying it; the caller does not change it while this runs.
-            using var pe = new PEReader(ImmutableCollectionsMarshal.AsImmutableArray(image));
-            if (!pe.HasMetadata) return "it has no .NET metadata";
-            CheckStreamHeaders(image.AsSpan(pe.PEHeaders.MetadataStartOffset, pe.PEHeaders.MetadataSize));
-            var metadata = pe.GetMetadataReader();
-            CheckDebugData(pe, image.Length);
-            CheckNesting(metadata, image.AsSpan(pe.PEHeaders.MetadataStartOffset, pe.PEHeaders.MetadataSize));
-            var types = new TypeTables(metadata, CheckGenericParameters(metadata));
-            CheckSignatures(metadata, types);
-            CheckMethodParentedReferences(metadata);
-            CheckTypeSpecs(metadata, types);
-            CheckPermissionSets(metadata);
-            foreach (var handle in metadata.CustomAttributes) Blob(metadata, metadata.GetCustomAttribute(handle).Value);
-            return null;
-        }
-        catch (BadImageFormatException e)
-        {
-            return $"its headers or metadata are malformed ({e.Message})";
-        }
-        // System.Reflection.Metadata throws other types on some corruptions too (OverflowException, for one).
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            return $"its headers or metadata are malformed ({e.GetType().Name}: {e.Message})";
-        }
-    }
+        // Views the array without copying it; the caller does not change it while this runs.
+        using var pe = new PEReader(ImmutableCollectionsMarshal.AsImmutableArray(image));
+        if (!pe.HasMetadata) return "it has no .NET metadata";
+        var root = image.AsSpan(pe.PEHeaders.MetadataStartOffset, pe.PEHeaders.MetadataSize);
+        CheckStreamHeaders(root);
+        var metadata = pe.GetMetadataReader();
+        CheckDebugData(pe, image.Length);
+        CheckNesting(metadata, root);
+        var types = new TypeTables(metadata, CheckGenericParameters(metadata));
+        CheckSignatures(metadata, types);
+        CheckMethodParentedReferences(metadata);
+        CheckTypeSpecs(metadata, types);
+        CheckPermissionSets(metadata);
+        foreach (var handle in metadata.CustomAttributes) Blob(metadata, metadata.GetCustomAttribute(handle).Value);
+        return null;
+    });
 
     /// <summary>
     /// Why Cecil must not read <paramref name="pdb"/> as a separate portable PDB, or null when it may. Cecil trusts
     /// a PDB's stream headers and blob lengths as it does an assembly's (a corrupt sequence-point blob length makes it
     /// size a list by gigabytes), so a PDB is checked the same way before it is read.
     /// </summary>
-    public static string? FindPdbProblem(byte[] pdb)
+    public static string? FindPdbProblem(byte[] pdb) => ProblemOf("it is not a readable portable PDB", () =>
+    {
+        using var provider = MetadataReaderProvider.FromPortablePdbImage(ImmutableCollectionsMarshal.AsImmutableArray(pdb));
+        var metadata = provider.GetMetadataReader();
+        CheckStreamHeaders(pdb);
+        CheckDebugTables(metadata);
+        return null;
+    });
+
+    // A failed check throws; the caller gets its message after what kind of file failed.
+    private static string? ProblemOf(string failure, Func<string?> check)
     {
         try
         {
-            using var provider = MetadataReaderProvider.FromPortablePdbImage(ImmutableCollectionsMarshal.AsImmutableArray(pdb));
-            var metadata = provider.GetMetadataReader();
-            CheckStreamHeaders(pdb);
-            CheckDebugTables(metadata);
-            return null;
+            return check();
         }
         catch (BadImageFormatException e)
         {
-            return $"it is not a readable portable PDB ({e.Message})";
+            return $"{failure} ({e.Message})";
         }
+        // System.Reflection.Metadata throws other types on some corruptions too (OverflowException, for one).
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return $"it is not a readable portable PDB ({e.GetType().Name}: {e.Message})";
+            return $"{failure} ({e.GetType().Name}: {e.Message})";
         }
     }
 
@@ -89,8 +85,12 @@ internal static class ImageValidation
     // import scopes. Signatures are walked with their type tokens unchecked, since they name the assembly's tables.
     private static void CheckDebugTables(MetadataReader pdb)
     {
-        foreach (var handle in pdb.Documents) pdb.GetString(pdb.GetDocument(handle).Name);
-        foreach (var handle in pdb.Documents) Blob(pdb, pdb.GetDocument(handle).Name);
+        foreach (var handle in pdb.Documents)
+        {
+            var name = pdb.GetDocument(handle).Name;
+            Blob(pdb, name);
+            pdb.GetString(name);
+        }
         foreach (var handle in pdb.MethodDebugInformation)
         {
             var information = pdb.GetMethodDebugInformation(handle);
