@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Mono.Cecil;
 using Mono.Cecil.Cil;
 
@@ -92,10 +93,21 @@ public static class AssemblyWeaver
     // Forwarders are plumbing: keep them out of stack traces and out of the debugger's way.
     private static void MarkForwarder(MethodDefinition method)
     {
-        var core = new CoreLibrary(method.Module);
-        method.CustomAttributes.Add(core.Attribute("System.Diagnostics", "DebuggerStepThroughAttribute"));
-        if (core.IsModernCoreLibrary)
-            method.CustomAttributes.Add(core.Attribute("System.Diagnostics", "StackTraceHiddenAttribute"));
+        foreach (var constructor in ForwarderAttributes.GetValue(method.Module, CreateForwarderAttributes))
+            method.CustomAttributes.Add(new CustomAttribute(constructor));
+    }
+
+    // One reference per attribute and module: tens of thousands of forwarders share it, rather than each
+    // bringing its own for the writer to allocate, look up and merge again.
+    private static readonly ConditionalWeakTable<ModuleDefinition, MethodReference[]> ForwarderAttributes = new();
+
+    private static MethodReference[] CreateForwarderAttributes(ModuleDefinition module)
+    {
+        var core = new CoreLibrary(module);
+        var stepThrough = core.Constructor(core.Type("System.Diagnostics", "DebuggerStepThroughAttribute"));
+        return core.IsModernCoreLibrary
+            ? [stepThrough, core.Constructor(core.Type("System.Diagnostics", "StackTraceHiddenAttribute"))]
+            : [stepThrough];
     }
 
     // <HotIL>Registry.Register(): HotReload.Register(typeof(<HotIL>Registry), manifestPath).

@@ -21,10 +21,16 @@ public static class Eligibility
         if (method.DeclaringType.Name == Registry.TypeName) return "it belongs to the registry";
         if (ImplNaming.IsImplName(method.Name)) return "it is already an implementation method";
         if (IsDelegate(method.DeclaringType)) return "delegate members are implemented by the runtime";
-        if (method.Body.Instructions.Any(i => i.OpCode.Code is Code.Jmp or Code.Arglist))
-            return "its body uses jmp or arglist, which depend on its own frame";
+        if (UsesOwnFrame(method.Body)) return "its body uses jmp or arglist, which depend on its own frame";
         if (IsAutoAccessor(method)) return AutoAccessorReason;
         return WhyExcluded(method);
+    }
+
+    private static bool UsesOwnFrame(MethodBody body)
+    {
+        foreach (var i in body.Instructions)
+            if (i.OpCode.Code is Code.Jmp or Code.Arglist) return true;
+        return false;
     }
 
     /// <summary>Why auto-property accessors are left as they are.</summary>
@@ -34,7 +40,18 @@ public static class Eligibility
     // An accessor the compiler wrote for `{ get; set; }`: optimized code inlines it to a field access, which a slot would cost a guard on every use.
     private static bool IsAutoAccessor(MethodDefinition method) =>
         (method.IsGetter || method.IsSetter)
-        && method.CustomAttributes.Any(a => a.AttributeType.FullName == "System.Runtime.CompilerServices.CompilerGeneratedAttribute");
+        && HasAttribute(method, CompilerGeneratedAttribute);
+
+    private const string CompilerGeneratedAttribute = "System.Runtime.CompilerServices.CompilerGeneratedAttribute";
+
+    // Asked of every method and its enclosing types: Has* first (no collection is created for none), no enumerator boxed.
+    private static bool HasAttribute(ICustomAttributeProvider provider, string fullName)
+    {
+        if (!provider.HasCustomAttributes) return false;
+        foreach (var a in provider.CustomAttributes)
+            if (a.AttributeType.FullName == fullName) return true;
+        return false;
+    }
 
     /// <summary>Whether <paramref name="type"/> or an enclosing type was made by the compiler.</summary>
     public static bool IsCompilerGenerated(TypeDefinition type)
@@ -42,8 +59,7 @@ public static class Eligibility
         for (var t = type; t != null; t = t.DeclaringType)
         {
             if (t.Name.StartsWith('<')) return true;
-            if (t.CustomAttributes.Any(a => a.AttributeType.FullName == "System.Runtime.CompilerServices.CompilerGeneratedAttribute"))
-                return true;
+            if (HasAttribute(t, CompilerGeneratedAttribute)) return true;
         }
         return false;
     }
@@ -58,21 +74,30 @@ public static class Eligibility
     // recompile carries the same attributes, so a reload judges a method exactly as the weaver did.
     private static string? WhyExcluded(MethodDefinition method)
     {
-        var attributes = method.Module.Assembly?.CustomAttributes;
-        if (attributes == null || attributes.Count == 0) return null;
+        var assembly = method.Module.Assembly;
+        if (assembly == null || !assembly.HasCustomAttributes) return null;
+        // Most assemblies name nothing: the subject names (two strings per method) are built only when needed.
+        var excluded = MetadataValues(assembly.CustomAttributes, ExcludeKey);
+        var included = MetadataValues(assembly.CustomAttributes, IncludeKey);
+        if (excluded == null && included == null) return null;
         var subjects = SubjectNames(method).ToArray();
         bool Names(string name) => subjects.Any(s => s == name || s.StartsWith(name + ".", StringComparison.Ordinal));
-        if (MetadataValues(attributes, ExcludeKey).FirstOrDefault(Names) is { } excluded) return $"excluded by HotILExclude '{excluded}'";
-        var included = MetadataValues(attributes, IncludeKey).ToArray();
-        return included.Length > 0 && !included.Any(Names) ? "not named by any HotILInclude item" : null;
+        if (excluded?.FirstOrDefault(Names) is { } exclusion) return $"excluded by HotILExclude '{exclusion}'";
+        return included != null && !included.Any(Names) ? "not named by any HotILInclude item" : null;
     }
 
-    private static IEnumerable<string> MetadataValues(IEnumerable<CustomAttribute> attributes, string key) => attributes
-        .Where(a => a.AttributeType.FullName == "System.Reflection.AssemblyMetadataAttribute" && a.ConstructorArguments.Count == 2
-                    && a.ConstructorArguments[0].Value as string == key)
-        .Select(a => a.ConstructorArguments[1].Value as string)
-        .OfType<string>()
-        .Where(name => name.Length > 0);
+    // The non-empty values of the assembly's metadata attributes with this key; null when there are none.
+    private static List<string>? MetadataValues(Mono.Collections.Generic.Collection<CustomAttribute> attributes, string key)
+    {
+        List<string>? values = null;
+        foreach (var a in attributes)
+        {
+            if (a.AttributeType.FullName == "System.Reflection.AssemblyMetadataAttribute" && a.ConstructorArguments.Count == 2
+                && a.ConstructorArguments[0].Value as string == key && a.ConstructorArguments[1].Value is string { Length: > 0 } name)
+                (values ??= []).Add(name);
+        }
+        return values;
+    }
 
     // Type.Method, and Type.Property for accessors, with nested types joined by '.'.
     private static IEnumerable<string> SubjectNames(MethodDefinition method)

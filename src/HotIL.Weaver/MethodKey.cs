@@ -10,19 +10,36 @@ namespace HotIL.Weaver;
 /// </summary>
 public readonly record struct MethodKey(string Value)
 {
+    [ThreadStatic] private static StringBuilder? _text;
+
     /// <summary>The key of <paramref name="method"/> as the user declared it.</summary>
     public static MethodKey For(MethodReference method) =>
-        For(method.DeclaringType.FullName, method.Name, method.GenericParameters.Count,
-            method.HasThis, method.Parameters.Select(p => p.ParameterType), method.ReturnType);
+        For(method.DeclaringType.FullName, method.Name, method.HasGenericParameters ? method.GenericParameters.Count : 0,
+            method.HasThis, ParameterTypes(method), method.ReturnType);
+
+    private static IEnumerable<TypeReference> ParameterTypes(MethodReference method)
+    {
+        if (!method.HasParameters) yield break;
+        foreach (var p in method.Parameters) yield return p.ParameterType;
+    }
 
     /// <summary>The key of an instance method declared on <paramref name="declaringTypeFullName"/>.</summary>
     public static MethodKey For(string declaringTypeFullName, string name, int genericArity, bool hasThis,
         IEnumerable<TypeReference> parameterTypes, TypeReference returnType)
     {
-        var text = new StringBuilder()
+        // One builder per thread: a woven assembly computes a key per method, tens of thousands of them.
+        var text = (_text ??= new StringBuilder(256)).Clear()
             .Append(declaringTypeFullName).Append("::").Append(name);
         if (genericArity > 0) text.Append('`').Append(genericArity);
-        text.Append('(').AppendJoin(",", parameterTypes.Select(t => t.FullName)).Append(')');
+        text.Append('(');
+        var first = true;
+        foreach (var type in parameterTypes)
+        {
+            if (!first) text.Append(',');
+            text.Append(type.FullName);
+            first = false;
+        }
+        text.Append(')');
         if (!hasThis) text.Append(" static");
         text.Append(':').Append(returnType.FullName);
         return new MethodKey(text.ToString());

@@ -24,6 +24,8 @@ internal static class MethodSplitter
         var to = impl.Body;
         to.InitLocals = from.InitLocals;
         to.MaxStackSize = from.MaxStackSize;
+        // Sized once: the instructions of tens of thousands of bodies would otherwise grow their arrays step by step.
+        to.Instructions.Capacity = from.Instructions.Count;
         foreach (var v in from.Variables) to.Variables.Add(v);
         foreach (var i in from.Instructions) to.Instructions.Add(i);
         foreach (var h in from.ExceptionHandlers) to.ExceptionHandlers.Add(h);
@@ -93,10 +95,11 @@ internal static class MethodSplitter
     // (Debug code would otherwise keep them).
     private static void RemoveLabels(MethodBody body)
     {
-        var labels = body.Instructions.Where(i => i.OpCode == OpCodes.Nop).ToList();
-        foreach (var branch in body.Instructions.Where(i => i.Operand is Instruction))
+        var instructions = body.Instructions;
+        foreach (var branch in instructions)
             while (branch.Operand is Instruction { OpCode.Code: Code.Nop } label) branch.Operand = label.Next;
-        foreach (var label in labels) body.Instructions.Remove(label);
+        for (var i = instructions.Count - 1; i >= 0; i--)
+            if (instructions[i].OpCode.Code == Code.Nop) instructions.RemoveAt(i);
     }
 
     // A replaced body is called through calli, which the JIT never inlines: passing it the address of a
@@ -210,11 +213,13 @@ internal static class MethodSplitter
         foreach (var p in method.Parameters)
         {
             var copy = new ParameterDefinition(p.Name, p.Attributes, p.ParameterType);
-            foreach (var a in p.CustomAttributes) copy.CustomAttributes.Add(a);
+            if (p.HasCustomAttributes)
+                foreach (var a in p.CustomAttributes) copy.CustomAttributes.Add(a);
             impl.Parameters.Add(copy);
         }
         // State-machine attributes let stack traces name the kick-off method; they stay on the forwarder too.
-        foreach (var a in method.CustomAttributes.Where(IsStateMachineAttribute)) impl.CustomAttributes.Add(a);
+        if (method.HasCustomAttributes)
+            foreach (var a in method.CustomAttributes.Where(IsStateMachineAttribute)) impl.CustomAttributes.Add(a);
         return impl;
     }
 
