@@ -173,8 +173,8 @@ internal sealed class ReloadSession
     private void Apply(Patch patch)
     {
         var programContext = AssemblyLoadContext.GetLoadContext(_original) ?? AssemblyLoadContext.Default;
-        var (context, repointed, bodyCopies) = PatchApplier.Apply(patch, _world, programContext);
-        _lifetime.Applied(patch, context, repointed, bodyCopies, DateTime.UtcNow);
+        var (context, repointed) = PatchApplier.Apply(patch, _world, programContext);
+        _lifetime.Applied(patch, context, repointed, DateTime.UtcNow);
         SweepLocked();
     }
 

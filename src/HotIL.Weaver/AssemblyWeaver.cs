@@ -21,6 +21,12 @@ public sealed record WeaveResult(bool AlreadyWoven, IReadOnlyList<WovenSlot> Slo
 {
     /// <summary>Generic slot holders (found at run time by their type name and key constant).</summary>
     public IReadOnlyList<WovenSlot> GenericSlots { get; init; } = [];
+
+    /// <summary>
+    /// Whether methods kept their bodies behind a guard (unoptimized code) rather than forwarding to a
+    /// separate implementation (optimized code); see decision 0014.
+    /// </summary>
+    public bool BodiesGuardedInPlace { get; init; }
 }
 
 /// <summary>
@@ -41,6 +47,7 @@ public static class AssemblyWeaver
         if (IsWoven(module)) return new WeaveResult(true, [], []);
 
         var registry = Registry.Create(module);
+        var inPlace = !JitOptimization.IsOptimized(module);
         var slots = new List<WovenSlot>();
         var genericSlots = new List<WovenSlot>();
         var skipped = new List<SkippedMethod>();
@@ -53,7 +60,8 @@ public static class AssemblyWeaver
                     skipped.Add(new SkippedMethod(MethodKey.For(method), reason));
                 continue;
             }
-            var slot = WeaveMethod(registry, method, MethodKey.For(method));
+            var key = MethodKey.For(method);
+            var slot = inPlace ? GuardInPlace(registry, method, key) : WeaveMethod(registry, method, key);
             (slot.IsGeneric ? genericSlots : slots).Add(slot);
         }
 
@@ -63,7 +71,7 @@ public static class AssemblyWeaver
         if (manifestPath != null) Registry.CallFromModuleInitializer(module, EmitRegistration(module, registry, manifestPath));
         // The registry takes the address of private implementations, including those of private nested types.
         Patching.AccessChecks.IgnoreFor(module, [module.Assembly.Name.Name]);
-        return new WeaveResult(false, slots, skipped) { GenericSlots = genericSlots };
+        return new WeaveResult(false, slots, skipped) { GenericSlots = genericSlots, BodiesGuardedInPlace = inPlace };
     }
 
     /// <summary>
@@ -88,6 +96,22 @@ public static class AssemblyWeaver
         }
         MarkForwarder(method);
         return slot;
+    }
+
+    // Unoptimized code: the body stays where it is, behind a guard on its slot (decision 0014). Not marked as
+    // plumbing: the method is the user's code, as it was.
+    private static WovenSlot GuardInPlace(Registry registry, MethodDefinition method, MethodKey key)
+    {
+        if (method.HasGenericParameters || method.DeclaringType.HasGenericParameters)
+        {
+            var slot = new WovenSlot(registry.AddGeneric(key.Value, method), key, IsGeneric: true);
+            var pointer = registry.GenericSlotField(slot.Index, method.DeclaringType.GenericParameters.Concat(method.GenericParameters));
+            BodyGuard.Emit(method, pointer, registry.GenericReplaced(slot.Index));
+            return slot;
+        }
+        var plain = new WovenSlot(registry.AddUnfilled(key.Value), key);
+        BodyGuard.Emit(method, registry.Field(plain.Index));
+        return plain;
     }
 
     // Forwarders are plumbing: keep them out of stack traces and out of the debugger's way.

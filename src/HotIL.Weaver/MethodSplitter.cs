@@ -163,14 +163,6 @@ internal static class MethodSplitter
         return instance;
     }
 
-    /// <summary>The implementation a forwarder calls directly while its slot is zero.</summary>
-    public static MethodDefinition ImplOf(MethodDefinition forwarder) =>
-        forwarder.Body.Instructions
-            .Where(i => i.OpCode == OpCodes.Call)
-            .Select(i => ((MethodReference)i.Operand).Resolve())
-            .FirstOrDefault(m => m != null && m.DeclaringType == forwarder.DeclaringType && ImplNaming.IsImplName(m.Name))
-        ?? throw new InvalidOperationException($"{forwarder.FullName} is not a forwarder");
-
     /// <summary>The unmanaged-free call-site signature matching a static method.</summary>
     public static CallSite CallSiteOf(MethodDefinition staticMethod)
     {

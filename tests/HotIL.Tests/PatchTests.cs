@@ -289,4 +289,28 @@ public class PatchTests
         program.Edit(v5, optimize);
         (Hear(puppy), Hear(dog)).Should().Be(("yip, WOOF", "WOOF"), "the most derived override wins and its base call reaches the added override");
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_method_edited_before_an_override_of_it_is_added_keeps_its_edited_body_for_every_other_receiver(bool optimize)
+    {
+        const string v1 = """
+            namespace S;
+            public class Animal { public virtual string Sound() => "..."; }
+            public class Dog : Animal { }
+            public static class Zoo { public static string Hear(Animal a) => a.Sound(); }
+            """;
+        var program = new LiveProgram(v1, optimize);
+        var (animal, dog) = (program.New("S.Animal"), program.New("S.Dog"));
+        string Hear(object a) => (string)program.Call("S.Zoo", "Hear", a)!;
+
+        var v2 = v1.Replace("\"...\"", "\"(silence)\"");
+        program.Edit(v2, optimize).Changed.Should().ContainSingle();
+        var v3 = v2.Replace("public class Dog : Animal { }", "public class Dog : Animal { public override string Sound() => \"woof \" + base.Sound(); }");
+        program.Edit(v3, optimize).AddedOverrides.Should().ContainSingle();
+
+        // The dispatcher's body slot starts at generation 3's copy of the edited body, not at the original one.
+        (Hear(animal), Hear(dog)).Should().Be(("(silence)", "woof (silence)"));
+    }
 }

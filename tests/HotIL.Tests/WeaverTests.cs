@@ -72,9 +72,10 @@ public class WeaverTests
     }
 
     [Fact]
-    public void Every_eligible_method_forwards_through_a_slot_with_calli()
+    public void Every_eligible_method_of_optimized_code_forwards_through_a_slot_to_a_static_implementation()
     {
-        var module = WeaveInMemory(out var result);
+        var module = WeaveInMemory(out var result, optimize: true);
+        result.BodiesGuardedInPlace.Should().BeFalse();
         var add = module.GetType("Sample.Maths").Methods.Single(m => m.Name == "Add");
         add.Body.Instructions.Select(i => i.OpCode.Code).Should().Contain([Code.Ldsfld, Code.Calli]);
         module.GetType("Sample.Maths").Methods.Should().Contain(m => m.Name == ImplNaming.ImplNameFor("Add") && m.IsStatic);
@@ -91,17 +92,38 @@ public class WeaverTests
     }
 
     [Fact]
+    public void Every_eligible_method_of_unoptimized_code_keeps_its_body_behind_a_guard_on_its_slot()
+    {
+        var module = WeaveInMemory(out var result, optimize: false);
+        result.BodiesGuardedInPlace.Should().BeTrue();
+        module.GetTypes().SelectMany(t => t.Methods).Should().NotContain(m => ImplNaming.IsImplName(m.Name), "no body moves out");
+
+        var add = module.GetType("Sample.Maths").Methods.Single(m => m.Name == "Add");
+        add.Body.Instructions.Take(2).Select(i => i.OpCode.Code).Should().Equal(Code.Ldsfld, Code.Brfalse_S);
+        add.Body.Instructions.Select(i => i.OpCode.Code).Should().Contain([Code.Calli, Code.Add]);
+        add.CustomAttributes.Should().NotContain(a => a.AttributeType.Name == "StackTraceHiddenAttribute", "the method is still the user's own code");
+        add.AggressiveInlining.Should().BeFalse();
+
+        var scale = module.GetType("Sample.Vector").Methods.Single(m => m.Name == "Scale");
+        var site = (CallSite)scale.Body.Instructions.Single(i => i.OpCode == OpCodes.Calli).Operand;
+        site.Parameters[0].ParameterType.IsByReference.Should().BeTrue("a replaced body gets the struct receiver by reference");
+        result.Slots.Select(s => s.Key.DisplayName).Should().Contain(["Sample.Maths.Add(System.Int32,System.Int32)", "Sample.Account..ctor(System.Decimal)"]);
+    }
+
+    [Fact]
     public void Weaving_an_already_woven_module_changes_nothing()
     {
-        var module = WeaveInMemory(out _);
+        var module = WeaveInMemory(out _, optimize: false);
         var count = module.GetTypes().Sum(t => t.Methods.Count);
         var again = AssemblyWeaver.Weave(module, null);
         again.AlreadyWoven.Should().BeTrue();
         module.GetTypes().Sum(t => t.Methods.Count).Should().Be(count);
     }
 
-    [Fact]
-    public void Repointing_a_slot_changes_what_every_caller_runs()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Repointing_a_slot_changes_what_every_caller_runs(bool optimize)
     {
         var program = new LiveProgram("""
             namespace Sample;
@@ -111,22 +133,25 @@ public class WeaverTests
                 public static int Alternative(int x) => x * 100;
                 public static int Twice(int x) => Apply(Apply(x));
             }
-            """);
+            """, optimize);
         program.Call("Sample.Ops", "Twice", 1).Should().Be(3);
 
         var accessor = HotIL.Loading.LoadedWorld.AccessorOf(program.Assembly);
         var index = program.Weave.Slots.Single(s => s.Key.Value.Contains("::Apply(")).Index;
-        accessor(index).Should().Be(0, "a slot nothing has replaced is zero: the forwarder calls the original body");
-        var alternative = program.Assembly.GetType("Sample.Ops")!
-            .GetMethod(ImplNaming.ImplNameFor("Alternative"), BindingFlags.NonPublic | BindingFlags.Static)!;
+        accessor(index).Should().Be(0, "a slot nothing has replaced is zero: the method runs its original body");
+        // Optimized code keeps the body of Alternative in a static implementation; unoptimized code in the method itself.
+        var alternative = program.Assembly.GetType("Sample.Ops")!.GetMethod(optimize ? ImplNaming.ImplNameFor("Alternative") : "Alternative",
+            BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!;
         accessor(index) = alternative.MethodHandle.GetFunctionPointer();
 
         program.Call("Sample.Ops", "Twice", 1).Should().Be(10000);
         program.Call("Sample.Ops", "Apply", 2).Should().Be(200);
     }
 
-    [Fact]
-    public void Stack_trace_of_woven_code_shows_the_users_method_and_line()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Stack_trace_of_woven_code_shows_the_users_method_and_line(bool optimize)
     {
         var program = new LiveProgram("""
             namespace Sample;
@@ -138,20 +163,22 @@ public class WeaverTests
                 }
                 public void Outer() => Fail();
             }
-            """);
+            """, optimize);
         var thrower = program.New("Sample.Thrower");
         var action = () => program.CallOn(thrower, "Outer");
         var trace = action.Should().Throw<InvalidOperationException>().Which.StackTrace!.Replace(ImplNaming.Marker, "");
 
-        // The receiver shows as an explicit first parameter, like an extension method's.
-        trace.Should().Contain("at Sample.Thrower.Fail(Thrower this) in /src/Sample.cs:line 6");
-        trace.Should().Contain("at Sample.Thrower.Outer(Thrower this) in /src/Sample.cs:line 8");
+        // Optimized code runs the body in a static implementation: the receiver shows as an explicit first parameter,
+        // like an extension method's. Unoptimized code runs it in the method itself.
+        var receiver = optimize ? "Thrower this" : "";
+        trace.Should().Contain($"at Sample.Thrower.Fail({receiver}) in /src/Sample.cs:line 6");
+        if (!optimize) trace.Should().Contain("at Sample.Thrower.Outer() in /src/Sample.cs:line 8", "optimized code may inline Outer");
         trace.Split('\n').Count(l => l.Contains("Thrower.Fail")).Should().Be(1, "forwarders are hidden from stack traces");
     }
 
-    private static ModuleDefinition WeaveInMemory(out WeaveResult result)
+    private static ModuleDefinition WeaveInMemory(out WeaveResult result, bool optimize)
     {
-        var (image, _) = TestCompiler.Compile("Woven", Source);
+        var (image, _) = TestCompiler.Compile("Woven", Source, optimize);
         var module = ModuleDefinition.ReadModule(new MemoryStream(image));
         result = AssemblyWeaver.Weave(module, null);
         return module;

@@ -26,12 +26,9 @@ internal sealed class GenerationTable(TimeSpan gracePeriod)
     /// <param name="patch">The applied patch.</param>
     /// <param name="context">Its load context.</param>
     /// <param name="repointed">Slots written to point into the patch.</param>
-    /// <param name="bodyCopies">Dispatched methods whose new body slot took over the slot's previous target.</param>
     /// <param name="now">The time of the apply.</param>
-    public Generation Applied(Patch patch, GenerationLoadContext context, IEnumerable<MethodKey> repointed, IEnumerable<MethodKey> bodyCopies, DateTime now)
+    public Generation Applied(Patch patch, GenerationLoadContext context, IEnumerable<MethodKey> repointed, DateTime now)
     {
-        foreach (var root in bodyCopies)
-            if (_slotTargets.TryGetValue(root, out var previous)) PointAt(PatchApplier.BodyKey(root), previous);
         var pinned = patch.DefinedTypes.Count > 0 ? "it defines types"
             : patch.AddedMethods.Count > 0 ? "it defines methods added to existing types"
             : patch.AddedFields.Count > 0 ? "it stores fields added to existing types"

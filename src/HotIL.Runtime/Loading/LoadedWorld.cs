@@ -64,21 +64,6 @@ internal sealed class LoadedWorld : ILoadedWorld
     public (SlotAccessor Accessor, int Index) SlotOf(MethodKey key) =>
         _slots.TryGetValue(key, out var slot) ? slot : throw new InvalidOperationException($"no slot for {key}");
 
-    /// <summary>
-    /// The address a call through the slot of <paramref name="key"/> reaches now: what the slot holds, or, while it
-    /// is zero, the original body its forwarder calls directly.
-    /// </summary>
-    public nint CurrentTargetOf(MethodKey key)
-    {
-        var (slots, index) = SlotOf(key);
-        var pointer = Volatile.Read(ref slots(index));
-        if (pointer != 0) return pointer;
-        var impl = MethodSplitter.ImplOf(FindMethod(key) ?? throw new InvalidOperationException($"no forwarder for {key}"));
-        // The slot's registry lives in the same module as the forwarder and its implementation.
-        var module = slots.Method.DeclaringType!.Module;
-        return module.ResolveMethod(impl.MetadataToken.ToInt32())!.MethodHandle.GetFunctionPointer();
-    }
-
     /// <summary>Records what a loaded patch added: its types, its added methods and its own slots.</summary>
     public void Add(Patch patch, Assembly assembly, SlotAccessor accessor)
     {

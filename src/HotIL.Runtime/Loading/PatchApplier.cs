@@ -15,8 +15,8 @@ namespace HotIL.Loading;
 internal static class PatchApplier
 {
     /// <returns>The context the patch was loaded into (it must stay referenced while any slot points into
-    /// it), the slots that now point into the patch, and the methods whose body slot took over their old target.</returns>
-    public static (GenerationLoadContext Context, IReadOnlyList<MethodKey> Repointed, IReadOnlyList<MethodKey> BodyCopies) Apply(Patch patch, LoadedWorld world, AssemblyLoadContext programContext)
+    /// it) and the slots that now point into the patch.</returns>
+    public static (GenerationLoadContext Context, IReadOnlyList<MethodKey> Repointed) Apply(Patch patch, LoadedWorld world, AssemblyLoadContext programContext)
     {
         var (image, pdb) = patch.Write();
         // Only what the patch refers to: a wider table would keep unrelated generations alive.
@@ -28,7 +28,6 @@ internal static class PatchApplier
         var accessor = LoadedWorld.AccessorOf(assembly);
 
         // Everything that can fail is looked up before the first write.
-        var bodyCopies = patch.Dispatch.Where(d => d.Value.NewBodySlot != null).Select(d => d.Key).ToList();
         foreach (var key in patch.Changed.Keys.Concat(patch.Tombstones.Keys).Concat(patch.Dispatch.Keys))
             if (!world.HasSlot(key) && !patch.OwnSlots.ContainsKey(key) && !patch.Tombstones.ContainsKey(key))
                 throw new InvalidOperationException($"no slot for {key}");
@@ -37,12 +36,6 @@ internal static class PatchApplier
             .ToList();
         world.Add(patch, assembly, accessor);
 
-        // A new body slot takes over what the method's slot runs now, before the dispatcher replaces it.
-        foreach (var root in bodyCopies)
-        {
-            var (bodies, body) = world.BodySlotOf(root)!.Value;
-            Volatile.Write(ref bodies(body), world.CurrentTargetOf(root));
-        }
         var repointed = new List<MethodKey>();
         foreach (var (key, index) in patch.Changed)
         {
@@ -68,7 +61,7 @@ internal static class PatchApplier
             GenericSlots.Repoint(holder, body);
             repointed.Add(key);
         }
-        return (context, repointed, bodyCopies);
+        return (context, repointed);
     }
 
     /// <summary>The bookkeeping key of a dispatched method's body slot.</summary>

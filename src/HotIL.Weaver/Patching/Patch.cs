@@ -72,6 +72,6 @@ public sealed class Patch
 
 /// <summary>What a patch does to one dispatched virtual method.</summary>
 /// <param name="Dispatcher">Patch registry index of the dispatcher, written into the method's slot.</param>
-/// <param name="NewBodySlot">Patch registry index of a body slot this patch creates (filled from the method's slot before the dispatcher goes in), or null when an earlier patch made it.</param>
+/// <param name="NewBodySlot">Patch registry index of a body slot this patch creates (it starts at this patch's copy of the method's body), or null when an earlier patch made it.</param>
 /// <param name="Home">The dispatch as it stands after this patch.</param>
 public sealed record PatchDispatch(int Dispatcher, int? NewBodySlot, DispatchHome Home);

@@ -49,7 +49,12 @@ public static class PatchBuilder
         retargeter.Owned.UnionWith(storage.Members);
         var dispatch = new VirtualDispatch(compiled, world, retargeter, registry);
         var definitions = keys.ToDictionary(k => k.Value, k => k.Key);
-        foreach (var (key, root) in dispatch.Build(changes, definitions, added)) retargeter.Dispatch[key] = patch.Dispatch[key] = root;
+        foreach (var (key, root) in dispatch.Build(changes, definitions, added))
+        {
+            retargeter.Dispatch[key] = patch.Dispatch[key] = root;
+            // A new body slot starts at the root's body in this patch, which is therefore carried like a changed one.
+            if (root.NewBodySlot != null) changed.Add(key);
+        }
         foreach (var (overrideKey, rootKey) in changes.AddedOverrides) retargeter.OverriddenBy[overrideKey] = definitions[rootKey];
         retargeter.Owned.UnionWith(dispatch.Members);
 

@@ -69,8 +69,8 @@ internal sealed class LiveProgram
         if (!changes.CanApply || changes.IsEmpty) return changes;
         var patch = PatchBuilder.Build(compiled, changes, _world, Generation + 1);
         tamper?.Invoke(patch);
-        var (context, repointed, bodyCopies) = PatchApplier.Apply(patch, _world, _context);
-        _lifetime.Applied(patch, context, repointed, bodyCopies, DateTime.UtcNow);
+        var (context, repointed) = PatchApplier.Apply(patch, _world, _context);
+        _lifetime.Applied(patch, context, repointed, DateTime.UtcNow);
         _applied = snapshot;
         Generation = patch.Generation;
         return changes;
