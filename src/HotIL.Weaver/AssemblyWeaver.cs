@@ -79,9 +79,12 @@ public static class AssemblyWeaver
     /// <paramref name="key"/> in <paramref name="registry"/>: a plain pointer, or for generic code a
     /// holder with one pointer per instantiation.
     /// </summary>
-    public static WovenSlot WeaveMethod(Registry registry, MethodDefinition method, MethodKey key)
+    public static WovenSlot WeaveMethod(Registry registry, MethodDefinition method, MethodKey key) => WeaveMethod(registry, method, key, out _);
+
+    // As above, also giving the static implementation that now holds the body.
+    internal static WovenSlot WeaveMethod(Registry registry, MethodDefinition method, MethodKey key, out MethodDefinition impl)
     {
-        var impl = MethodSplitter.MoveBodyToImpl(method);
+        impl = MethodSplitter.MoveBodyToImpl(method);
         WovenSlot slot;
         if (method.HasGenericParameters || method.DeclaringType.HasGenericParameters)
         {

@@ -88,6 +88,9 @@ public sealed class Registry
         return _entries.Count - 1;
     }
 
+    /// <summary>Makes slot <paramref name="index"/>, added unfilled, start out pointing at <paramref name="target"/>.</summary>
+    public void Fill(int index, MethodReference target) => _entries[index] = (_entries[index].Field, target);
+
     /// <summary>
     /// Adds a generic slot: a holder class with one type parameter per type and method parameter of
     /// <paramref name="impl"/>, whose static pointer (one per instantiation) its static constructor

@@ -241,6 +241,7 @@ public class EditMatrixTests
         Edit(p, "public class B { } public class D : B { } public static class M { public static string Ask(B b) => \"none\"; }",
             "public class B { public virtual string Who() => \"base\"; } public class D : B { public override string Who() => \"derived\"; } public static class M { public static string Ask(B b) => b.Who(); }", optimize);
         p.Call("S.M", "Ask", d).Should().Be("derived");
+        p.Call("S.M", "Ask", p.New("S.B")).Should().Be("base", "a receiver no override claims runs the added method's own body");
     }
 
     [Theory, MemberData(nameof(Configurations))]

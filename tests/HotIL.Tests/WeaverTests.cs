@@ -110,6 +110,26 @@ public class WeaverTests
         result.Slots.Select(s => s.Key.DisplayName).Should().Contain(["Sample.Maths.Add(System.Int32,System.Int32)", "Sample.Account..ctor(System.Decimal)"]);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Debug_and_Release_builds_are_told_apart_even_when_no_reference_resolves(bool optimize)
+    {
+        var (image, _) = TestCompiler.Compile("Flavour", Source, optimize);
+        using var resolvable = ModuleDefinition.ReadModule(new MemoryStream(image));
+        using var unresolvable = ModuleDefinition.ReadModule(new MemoryStream(image), new ReaderParameters { AssemblyResolver = new NothingResolves() });
+
+        JitOptimization.IsOptimized(resolvable).Should().Be(optimize);
+        JitOptimization.IsOptimized(unresolvable).Should().Be(optimize, "the DebuggingModes argument is read from the attribute's bytes");
+    }
+
+    private sealed class NothingResolves : IAssemblyResolver
+    {
+        public AssemblyDefinition Resolve(AssemblyNameReference name) => throw new AssemblyResolutionException(name);
+        public AssemblyDefinition Resolve(AssemblyNameReference name, ReaderParameters parameters) => throw new AssemblyResolutionException(name);
+        public void Dispose() { }
+    }
+
     [Fact]
     public void Weaving_an_already_woven_module_changes_nothing()
     {

@@ -52,8 +52,9 @@ public static class PatchBuilder
         foreach (var (key, root) in dispatch.Build(changes, definitions, added))
         {
             retargeter.Dispatch[key] = patch.Dispatch[key] = root;
-            // A new body slot starts at the root's body in this patch, which is therefore carried like a changed one.
-            if (root.NewBodySlot != null) changed.Add(key);
+            // A new body slot starts at the root's body in this patch, which is therefore carried like a changed one
+            // (a root this patch adds brings its body anyway).
+            if (root.NewBodySlot != null && !added.ContainsKey(key)) changed.Add(key);
         }
         foreach (var (overrideKey, rootKey) in changes.AddedOverrides) retargeter.OverriddenBy[overrideKey] = definitions[rootKey];
         retargeter.Owned.UnionWith(dispatch.Members);
@@ -77,10 +78,12 @@ public static class PatchBuilder
         ClearModuleType(compiled);
         KeepRuntimeAssemblyAttributes(compiled);
 
+        var addedBodies = new Dictionary<MethodKey, MethodDefinition>();
         foreach (var (key, method) in added)
         {
-            patch.OwnSlot(AssemblyWeaver.WeaveMethod(registry, method, key));
+            patch.OwnSlot(AssemblyWeaver.WeaveMethod(registry, method, key, out var impl));
             patch.AddedMethods[key] = method;
+            addedBodies[key] = impl;
         }
         foreach (var type in retargeter.Retained.Where(t => !Eligibility.IsCompilerGenerated(t)))
         {
@@ -101,9 +104,23 @@ public static class PatchBuilder
             else patch.Tombstones[key] = registry.Add("removed " + key.Value, Tombstone.Emit(compiled, world, key, generation));
         }
 
+        FillBodySlots(registry, patch, definitions, addedBodies);
+
         if (registry.Complete() is { } initialize) Registry.CallFromModuleInitializer(compiled, initialize);
         AccessChecks.IgnoreFor(compiled, compiled.AssemblyReferences.Select(r => r.Name).Append(compiled.Assembly.Name.Name));
         return patch;
+    }
+
+    // A dispatcher's new body slot serves the receivers no added override claims, so it starts at the method's own
+    // body as this patch has it: the copy compiled from the same sources as the running code (carried as changed), or
+    // for a method the patch adds, its implementation. It never depends on where the method's slot pointed before,
+    // and it is never the method itself, whose slot is about to hold the dispatcher.
+    private static void FillBodySlots(Registry registry, Patch patch, IReadOnlyDictionary<MethodKey, MethodDefinition> definitions,
+        IReadOnlyDictionary<MethodKey, MethodDefinition> addedBodies)
+    {
+        foreach (var (key, dispatch) in patch.Dispatch)
+            if (dispatch.NewBodySlot is { } index)
+                registry.Fill(index, addedBodies.TryGetValue(key, out var body) ? body : definitions[key]);
     }
 
     private static bool IsNewUserType(TypeDefinition type, Retargeter retargeter) =>

@@ -40,9 +40,8 @@ internal sealed class VirtualDispatch(ModuleDefinition module, ILoadedWorld worl
             var existing = world.FindDispatch(group.Key);
             var overrides = (existing?.Overrides ?? []).Concat(group.Select(o => new DispatchOverride(o.Override.DeclaringTypeFullName, o.Override))).ToList();
             retargeter.AddHolder(root.DeclaringType);
-            // The method's own body, for receivers no added override claims: the patch carries a copy compiled from the
-            // same sources as the running code, so the body slot never depends on where the slot pointed before.
-            int? newBodySlot = existing == null ? registry.Add("body " + group.Key.Value, root) : null;
+            // Filled by the patch builder with a body of the patch's own (see PatchBuilder.FillBodySlots).
+            int? newBodySlot = existing == null ? registry.AddUnfilled("body " + group.Key.Value) : null;
             FieldReference bodySlot = newBodySlot is { } index ? registry.Field(index) : module.ImportReference(existing!.BodySlot);
             var baseForwarder = existing?.BaseForwarder ?? BaseForwarder(root, bodySlot);
             var dispatcher = Dispatcher(root, overrides, bodySlot, added);
