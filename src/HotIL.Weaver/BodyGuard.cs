@@ -13,8 +13,9 @@ namespace HotIL.Weaver;
 internal static class BodyGuard
 {
     /// <summary>
-    /// Puts the guard in front of the body of <paramref name="method"/>:
-    /// <c>if (slot != 0) return calli slot(receiver, arguments...); original body</c>.
+    /// Puts the guard around the body of <paramref name="method"/>:
+    /// <c>if (slot != 0) goto replaced; original body; replaced: return calli slot(receiver, arguments...)</c>,
+    /// the call after the body so that an unreplaced method runs straight on (decision 0014).
     /// </summary>
     /// <param name="method">The method to guard.</param>
     /// <param name="slot">The slot field; for generic code, the field of the holder instantiated over the method's type parameters.</param>
@@ -25,29 +26,36 @@ internal static class BodyGuard
         var body = method.Body;
         var original = body.Instructions[0];
         var il = body.GetILProcessor();
-        var guard = new List<Instruction>();
+
+        // At the end of the method, after code that never falls through: the body follows the test without a jump.
+        var replaced = new List<Instruction>();
         VariableDefinition? pointer = null;
         if (replacedFlag != null)
         {
             pointer = new VariableDefinition(method.Module.TypeSystem.IntPtr);
             body.Variables.Add(pointer);
-            guard.Add(il.Create(OpCodes.Ldsfld, replacedFlag));
-            guard.Add(il.Create(OpCodes.Brfalse, original));
-            guard.Add(il.Create(OpCodes.Ldsfld, slot));
-            guard.Add(il.Create(OpCodes.Stloc, pointer));
-            guard.Add(il.Create(OpCodes.Ldloc, pointer));
+            replaced.Add(il.Create(OpCodes.Ldsfld, slot));
+            replaced.Add(il.Create(OpCodes.Stloc, pointer));
+            replaced.Add(il.Create(OpCodes.Ldloc, pointer));
+            replaced.Add(il.Create(OpCodes.Brfalse, original));
         }
-        else guard.Add(il.Create(OpCodes.Ldsfld, slot));
-        guard.Add(il.Create(OpCodes.Brfalse, original));
-        if (method.HasThis) guard.Add(il.Create(OpCodes.Ldarg, body.ThisParameter));
-        foreach (var p in method.Parameters) guard.Add(il.Create(OpCodes.Ldarg, p));
+        if (method.HasThis) replaced.Add(il.Create(OpCodes.Ldarg, body.ThisParameter));
+        foreach (var p in method.Parameters) replaced.Add(il.Create(OpCodes.Ldarg, p));
         // A slot never goes back to zero (decision 0012), so reading it again here cannot find it empty.
-        guard.Add(pointer != null ? il.Create(OpCodes.Ldloc, pointer) : il.Create(OpCodes.Ldsfld, slot));
-        guard.Add(il.Create(OpCodes.Calli, CallSiteOf(method)));
-        guard.Add(il.Create(OpCodes.Ret));
+        replaced.Add(pointer != null ? il.Create(OpCodes.Ldloc, pointer) : il.Create(OpCodes.Ldsfld, slot));
+        replaced.Add(il.Create(OpCodes.Calli, CallSiteOf(method)));
+        replaced.Add(il.Create(OpCodes.Ret));
 
-        foreach (var instruction in guard) il.InsertBefore(original, instruction);
-        HideFromDebugger(method, guard[0]);
+        var test = new[] { il.Create(OpCodes.Ldsfld, replacedFlag ?? slot), il.Create(OpCodes.Brtrue, replaced[0]) };
+        foreach (var instruction in test) il.InsertBefore(original, instruction);
+        // Regions that ran to the end of the method end where the appended code begins.
+        foreach (var handler in body.ExceptionHandlers)
+        {
+            handler.TryEnd ??= replaced[0];
+            handler.HandlerEnd ??= replaced[0];
+        }
+        foreach (var instruction in replaced) il.Append(instruction);
+        HideFromDebugger(method, test[0], replaced[0]);
         body.OptimizeMacros();
     }
 
@@ -63,14 +71,16 @@ internal static class BodyGuard
     // The line number portable PDBs use for "no source line".
     private const int HiddenLine = 0xfeefee;
 
-    // A hidden sequence point keeps the guard out of stepping: the debugger stops at the body's first line.
-    private static void HideFromDebugger(MethodDefinition method, Instruction first)
+    // Hidden sequence points keep the guard out of stepping: the debugger stops at the body's first line.
+    private static void HideFromDebugger(MethodDefinition method, Instruction test, Instruction replaced)
     {
         var points = method.DebugInformation.SequencePoints;
         if (points.Count == 0) return;
-        points.Insert(0, new SequencePoint(first, points[0].Document)
-        {
-            StartLine = HiddenLine, EndLine = HiddenLine,
-        });
+        var document = points[0].Document;
+        points.Insert(0, Hidden(test, document));
+        points.Add(Hidden(replaced, document));
     }
+
+    private static SequencePoint Hidden(Instruction instruction, Document document) =>
+        new(instruction, document) { StartLine = HiddenLine, EndLine = HiddenLine };
 }

@@ -99,8 +99,11 @@ public class WeaverTests
         module.GetTypes().SelectMany(t => t.Methods).Should().NotContain(m => ImplNaming.IsImplName(m.Name), "no body moves out");
 
         var add = module.GetType("Sample.Maths").Methods.Single(m => m.Name == "Add");
-        add.Body.Instructions.Take(2).Select(i => i.OpCode.Code).Should().Equal(Code.Ldsfld, Code.Brfalse_S);
-        add.Body.Instructions.Select(i => i.OpCode.Code).Should().Contain([Code.Calli, Code.Add]);
+        // The test first, the body right after it, and the call of a replaced body after the body's last instruction.
+        var code = add.Body.Instructions.Select(i => i.OpCode.Code).ToList();
+        code.Take(2).Should().Equal(Code.Ldsfld, Code.Brtrue_S);
+        code.TakeLast(2).Should().Equal(Code.Calli, Code.Ret);
+        code.IndexOf(Code.Add).Should().BeLessThan(code.IndexOf(Code.Calli));
         add.CustomAttributes.Should().NotContain(a => a.AttributeType.Name == "StackTraceHiddenAttribute", "the method is still the user's own code");
         add.AggressiveInlining.Should().BeFalse();
 
@@ -128,6 +131,61 @@ public class WeaverTests
         public AssemblyDefinition Resolve(AssemblyNameReference name) => throw new AssemblyResolutionException(name);
         public AssemblyDefinition Resolve(AssemblyNameReference name, ReaderParameters parameters) => throw new AssemblyResolutionException(name);
         public void Dispose() { }
+    }
+
+    [Fact]
+    public void A_handler_that_runs_to_the_end_of_a_guarded_method_ends_where_the_guard_appends_its_code()
+    {
+        var (image, pdb) = TestCompiler.Compile("Ends", "namespace S; public static class C { public static int Divide(int x) => 0; public static int Other(int x) => 42; }");
+        var module = ModuleDefinition.ReadModule(new MemoryStream(image));
+        var divide = module.GetType("S.C").Methods.Single(m => m.Name == "Divide");
+        WithHandlerAtTheEnd(divide);
+
+        var result = AssemblyWeaver.Weave(module, null);
+        result.BodiesGuardedInPlace.Should().BeTrue();
+        var handler = divide.Body.ExceptionHandlers.Single();
+        handler.HandlerEnd.Should().NotBeNull("the guard's appended code must stay outside the handler");
+        divide.Body.Instructions.IndexOf(handler.HandlerEnd).Should().BeGreaterThan(divide.Body.Instructions.IndexOf(handler.HandlerStart));
+
+        var woven = new MemoryStream();
+        module.Write(woven);
+        var assembly = new System.Runtime.Loader.AssemblyLoadContext("ends", isCollectible: true).LoadFromStream(new MemoryStream(woven.ToArray()));
+        var type = assembly.GetType("S.C")!;
+        int Divide(int x) => (int)type.GetMethod("Divide")!.Invoke(null, [x])!;
+        (Divide(2), Divide(0)).Should().Be((5, -1));
+
+        var accessor = HotIL.Loading.LoadedWorld.AccessorOf(assembly);
+        accessor(result.Slots.Single(s => s.Key.Value.Contains("::Divide(")).Index) = type.GetMethod("Other")!.MethodHandle.GetFunctionPointer();
+        Divide(2).Should().Be(42);
+    }
+
+    // int Divide(int x) { try { r = 10 / x; } catch (DivideByZeroException) { r = -1; } return r; }, with the handler last,
+    // running to the end of the method as other compilers may place it.
+    private static void WithHandlerAtTheEnd(MethodDefinition method)
+    {
+        var body = method.Body = new Mono.Cecil.Cil.MethodBody(method) { InitLocals = true };
+        var result = new VariableDefinition(method.Module.TypeSystem.Int32);
+        body.Variables.Add(result);
+        var il = body.GetILProcessor();
+        var done = il.Create(OpCodes.Ldloc, result);
+        var tryStart = il.Create(OpCodes.Ldc_I4, 10);
+        il.Append(tryStart);
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Div);
+        il.Emit(OpCodes.Stloc, result);
+        il.Emit(OpCodes.Leave, done);
+        il.Append(done);
+        il.Emit(OpCodes.Ret);
+        var handlerStart = il.Create(OpCodes.Pop);
+        il.Append(handlerStart);
+        il.Emit(OpCodes.Ldc_I4_M1);
+        il.Emit(OpCodes.Stloc, result);
+        il.Emit(OpCodes.Leave, done);
+        body.ExceptionHandlers.Add(new ExceptionHandler(ExceptionHandlerType.Catch)
+        {
+            TryStart = tryStart, TryEnd = done, HandlerStart = handlerStart, HandlerEnd = null,
+            CatchType = new TypeReference("System", "DivideByZeroException", method.Module, method.Module.TypeSystem.CoreLibrary),
+        });
     }
 
     [Fact]
