@@ -43,7 +43,7 @@ internal static class BodyGuard
         foreach (var p in method.Parameters) replaced.Add(il.Create(OpCodes.Ldarg, p));
         // A slot never goes back to zero (decision 0012), so reading it again here cannot find it empty.
         replaced.Add(pointer != null ? il.Create(OpCodes.Ldloc, pointer) : il.Create(OpCodes.Ldsfld, slot));
-        replaced.Add(il.Create(OpCodes.Calli, CallSiteOf(method)));
+        replaced.Add(il.Create(OpCodes.Calli, MethodSplitter.CallSiteOf(method)));
         replaced.Add(il.Create(OpCodes.Ret));
 
         var test = new[] { il.Create(OpCodes.Ldsfld, replacedFlag ?? slot), il.Create(OpCodes.Brtrue, replaced[0]) };
@@ -57,15 +57,6 @@ internal static class BodyGuard
         foreach (var instruction in replaced) il.Append(instruction);
         HideFromDebugger(method, test[0], replaced[0]);
         body.OptimizeMacros();
-    }
-
-    // A replacement body is static and takes the receiver first, as the split shape's implementation does.
-    private static CallSite CallSiteOf(MethodDefinition method)
-    {
-        var site = new CallSite(method.ReturnType) { HasThis = false, CallingConvention = MethodCallingConvention.Default };
-        if (method.HasThis) site.Parameters.Add(new ParameterDefinition(MethodSplitter.ReceiverType(method.DeclaringType)));
-        foreach (var p in method.Parameters) site.Parameters.Add(new ParameterDefinition(p.ParameterType));
-        return site;
     }
 
     // The line number portable PDBs use for "no source line".

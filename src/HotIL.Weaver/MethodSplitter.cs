@@ -163,11 +163,15 @@ internal static class MethodSplitter
         return instance;
     }
 
-    /// <summary>The unmanaged-free call-site signature matching a static method.</summary>
-    public static CallSite CallSiteOf(MethodDefinition staticMethod)
+    /// <summary>
+    /// The static call-site signature of a body for <paramref name="method"/>: its own parameters, after the
+    /// receiver (by reference for structs) when it is an instance method, as implementations and replaced bodies take it.
+    /// </summary>
+    public static CallSite CallSiteOf(MethodDefinition method)
     {
-        var site = new CallSite(staticMethod.ReturnType) { HasThis = false, CallingConvention = MethodCallingConvention.Default };
-        foreach (var p in staticMethod.Parameters) site.Parameters.Add(new ParameterDefinition(p.ParameterType));
+        var site = new CallSite(method.ReturnType) { HasThis = false, CallingConvention = MethodCallingConvention.Default };
+        if (method.HasThis) site.Parameters.Add(new ParameterDefinition(ReceiverType(method.DeclaringType)));
+        foreach (var p in method.Parameters) site.Parameters.Add(new ParameterDefinition(p.ParameterType));
         return site;
     }
 
