@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Runtime.Loader;
 using HotIL.Compilation;
 using HotIL.Loading;
+using HotIL.Reporting;
 using HotIL.Weaver;
 using HotIL.Weaver.Patching;
 using Mono.Cecil;
@@ -128,11 +129,14 @@ internal sealed class ReloadSession
 
         var module = Read(compiled);
         stages.Lap("read");
+        var stale = LambdaMatcher.Canonicalize(module, _applied, Generation + 1, _compiler.AcceptedTree, compiled.Trees.GetValueOrDefault);
+        stages.Lap("match lambdas");
         var snapshot = compiled.CompiledInFull == null ? ModuleSnapshot.Of(module) : ModuleSnapshot.OfPartial(module, _applied, compiled.CompiledInFull);
         stages.Lap("snapshot");
         var changes = ModuleDiff.Compare(_applied, snapshot);
         stages.Lap("diff");
-        var warnings = changes.Warnings.Select(w => Format("warning", w.Id, w.TypeFullName, w.MemberName, w.Message)).ToArray();
+        var warnings = changes.Warnings.Select(w => Format("warning", w.Id, w.TypeFullName, w.MemberName, w.Message))
+            .Concat(stale.Select(s => Describe(s, snapshot))).ToArray();
         if (!changes.CanApply)
         {
             var errors = changes.RudeEdits.Select(r => Format("error", r.Id, r.TypeFullName, r.MemberName, r.Message));
@@ -153,9 +157,9 @@ internal sealed class ReloadSession
         Generation = patch.Generation;
         return new ReloadResult(Name, ReloadStatus.Applied, Generation, clock.Elapsed)
         {
-            ChangedMethods = changes.Changed.Select(k => k.DisplayName).ToArray(),
-            AddedMethods = changes.Added.Select(k => k.DisplayName).ToArray(),
-            RemovedMethods = changes.Removed.Select(k => k.DisplayName).ToArray(),
+            ChangedMethods = changes.Changed.Select(k => MemberNames.Of(k, snapshot.Methods.GetValueOrDefault(k))).ToArray(),
+            AddedMethods = changes.Added.Select(k => MemberNames.Of(k, snapshot.Methods.GetValueOrDefault(k))).ToArray(),
+            RemovedMethods = changes.Removed.Select(k => MemberNames.Of(k, _applied.Methods.GetValueOrDefault(k))).ToArray(),
             AddedTypes = changes.AddedTypes.Select(t => t.Replace('/', '.')).ToArray(),
             UpdatedTypes = ChangedTypes.Resolve(changes, _world.Assemblies.Values),
             Diagnostics = warnings,
@@ -200,6 +204,14 @@ internal sealed class ReloadSession
             SymbolReaderProvider = new PortablePdbReaderProvider(),
             AssemblyResolver = _resolver,
         });
+
+    // A matched lambda whose new body cannot serve the delegates made before the edit.
+    private static string Describe(StaleClosure stale, ModuleSnapshot snapshot)
+    {
+        var text = $"warning {RuntimeMessages.StaleClosureId}: delegates created before this edit keep running the previous body of " +
+            $"{MemberNames.Of(stale.Previous)} because {stale.Reason}; delegates created from now on run the new body";
+        return stale.Where == null ? text : $"{stale.Where}: {text}";
+    }
 
     private string Format(string severity, string id, string type, string? member, string message)
     {

@@ -61,7 +61,9 @@ public static class AssemblyWeaver
                 continue;
             }
             var key = MethodKey.For(method);
-            var slot = inPlace ? GuardInPlace(registry, method, key) : WeaveMethod(registry, method, key);
+            // A lambda is only ever called through a delegate, which the JIT does not inline: a forwarder in front
+            // of it would be a second call on every invocation, so it keeps its body behind a guard in every build.
+            var slot = inPlace || GeneratedCode.IsLambda(method) ? GuardInPlace(registry, method, key) : WeaveMethod(registry, method, key);
             (slot.IsGeneric ? genericSlots : slots).Add(slot);
         }
 

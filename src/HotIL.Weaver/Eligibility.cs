@@ -16,7 +16,11 @@ public static class Eligibility
         if (method.IsConstructor && method.IsStatic) return "static constructors run once and are never replaced";
         if (method.CallingConvention == MethodCallingConvention.VarArg) return "varargs methods cannot be forwarded";
         if (method.DeclaringType.IsInterface) return "interface methods are not woven yet";
-        if (IsCompilerGenerated(method.DeclaringType)) return "closures and state machines keep the code that created them";
+        if (GeneratedCode.IsClosure(method.DeclaringType))
+        {
+            if (method.IsConstructor) return "a closure's constructor only creates it";
+        }
+        else if (IsCompilerGenerated(method.DeclaringType)) return "a state machine runs the code of the call that started it";
         if (method.DeclaringType.Name == "<Module>") return "module-level code is not woven";
         if (method.DeclaringType.Name == Registry.TypeName) return "it belongs to the registry";
         if (ImplNaming.IsImplName(method.Name)) return "it is already an implementation method";

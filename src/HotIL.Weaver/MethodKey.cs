@@ -48,6 +48,43 @@ public readonly record struct MethodKey(string Value)
     /// <summary>The declaring type's full name (Cecil form, nested types joined with '/').</summary>
     public string DeclaringTypeFullName => Value[..Value.IndexOf("::", StringComparison.Ordinal)];
 
+    /// <summary>The method's name, without its generic arity.</summary>
+    public string Name
+    {
+        get
+        {
+            var start = Value.IndexOf("::", StringComparison.Ordinal) + 2;
+            var end = Value.IndexOf('(', start);
+            var arity = Value.IndexOf('`', start, end - start);
+            return Value[start..(arity < 0 ? end : arity)];
+        }
+    }
+
+    /// <summary>The full names of the parameter types, in order.</summary>
+    public IReadOnlyList<string> ParameterTypeNames
+    {
+        get
+        {
+            var names = new List<string>();
+            var start = Value.IndexOf('(', Value.IndexOf("::", StringComparison.Ordinal)) + 1;
+            var depth = 0;
+            var from = start;
+            for (var i = start; i < Value.Length; i++)
+            {
+                var c = Value[i];
+                if (c is '(' or '<' or '[') depth++;
+                else if (c is '>' or ']' || (c == ')' && depth > 0)) depth--;
+                else if (depth == 0 && c is ',' or ')')
+                {
+                    if (i > from) names.Add(Value[from..i]);
+                    if (c == ')') break;
+                    from = i + 1;
+                }
+            }
+            return names;
+        }
+    }
+
     /// <summary>A short readable form for messages: <c>Namespace.Type.Method(int, string)</c>.</summary>
     public string DisplayName
     {

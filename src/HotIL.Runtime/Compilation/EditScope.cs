@@ -49,6 +49,9 @@ internal sealed class EditScope
         _template = _indexByPath.Count == trees.Length ? compilation : null;
     }
 
+    /// <summary>The accepted tree of <paramref name="path"/>, or null when no accepted tree has that path.</summary>
+    public SyntaxTree? Accepted(string path) => _indexByPath.TryGetValue(path, out var index) ? _accepted[index] : null;
+
     /// <summary>
     /// The trees edited since <see cref="Accept"/>, if every edit only touched member bodies; null if
     /// a file was added, removed or renamed, a declaration or field initializer changed, or a source

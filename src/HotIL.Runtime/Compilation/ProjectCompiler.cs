@@ -23,6 +23,9 @@ internal sealed record CompileResult(byte[]? Assembly, byte[]? Pdb, IReadOnlyLis
 
     /// <summary>How many files the compile held: the edited ones and those they depend on, or all of them.</summary>
     public int FilesCompiled { get; init; }
+
+    /// <summary>The syntax trees the image was compiled from (stubs for files not compiled in full), by path.</summary>
+    public IReadOnlyDictionary<string, SyntaxTree> Trees { get; init; } = new Dictionary<string, SyntaxTree>();
 }
 
 /// <summary>
@@ -112,6 +115,9 @@ internal sealed class ProjectCompiler
     /// </summary>
     public void Accept() => _scope.Accept(_compilation, _generated);
 
+    /// <summary>The syntax tree of <paramref name="path"/> as the running program was compiled from it, or null.</summary>
+    public SyntaxTree? AcceptedTree(string path) => _scope.Accepted(path);
+
     /// <summary>Builds the stubs and their name index and emits one partial compile, so the first edit does not pay for them.</summary>
     public void WarmUpPartialCompiles()
     {
@@ -126,7 +132,12 @@ internal sealed class ProjectCompiler
             .WithEmitMetadataOnly(false)
             .WithDebugInformationFormat(DebugInformationFormat.PortablePdb);
         var result = compilation.Emit(pe, pdb, options: options);
-        if (result.Success) return new CompileResult(pe.ToArray(), pdb.ToArray(), [], clock.Elapsed) { FilesCompiled = compilation.SyntaxTrees.Count() };
+        if (result.Success)
+            return new CompileResult(pe.ToArray(), pdb.ToArray(), [], clock.Elapsed)
+            {
+                FilesCompiled = compilation.SyntaxTrees.Count(),
+                Trees = compilation.SyntaxTrees.GroupBy(t => t.FilePath, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal),
+            };
         var errors = result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()).ToArray();
         return new CompileResult(null, null, errors, clock.Elapsed);
     }

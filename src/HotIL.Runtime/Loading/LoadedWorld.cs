@@ -111,5 +111,5 @@ internal sealed class LoadedWorld : ILoadedWorld
     }
 
     private static bool IsUserType(TypeDefinition type) =>
-        type.Name is not "<Module>" and not Registry.TypeName && !Eligibility.IsCompilerGenerated(type);
+        type.Name is not "<Module>" and not Registry.TypeName && GeneratedCode.IsUserOrClosure(type);
 }

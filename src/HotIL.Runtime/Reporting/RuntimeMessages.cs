@@ -12,6 +12,9 @@ internal static class RuntimeMessages
     /// <summary>Building or loading a patch failed (written by the reload session into the result's diagnostics).</summary>
     public const string PatchFailedId = "HOTIL3001";
 
+    /// <summary>A matched lambda's new body cannot serve the delegates created before the edit (written into the result's diagnostics).</summary>
+    public const string StaleClosureId = "HOTIL2005";
+
     public static readonly MessageKind NoManifest = new("HOTIL3002", HotReloadVerbosity.Quiet, "warning");
     public static readonly MessageKind ReloadingDisabled = new("HOTIL3003", HotReloadVerbosity.Quiet, "error");
     public static readonly MessageKind EventHandlerThrew = new("HOTIL3004", HotReloadVerbosity.Quiet, "warning");

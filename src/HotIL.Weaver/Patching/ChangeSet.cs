@@ -48,7 +48,8 @@ public static class ModuleDiff
         var changed = new List<MethodKey>();
         var added = new List<MethodKey>();
         var removed = new List<MethodKey>();
-        var addedTypes = after.Types.Keys.Where(t => !before.Types.ContainsKey(t)).Order(StringComparer.Ordinal).ToList();
+        // A new closure is not news to the user: the lambdas it holds are reported with the member they are written in.
+        var addedTypes = after.Types.Values.Where(t => !t.IsClosure && !before.Types.ContainsKey(t.FullName)).Select(t => t.FullName).Order(StringComparer.Ordinal).ToList();
         var addedFields = new List<AddedFieldChange>();
         var addedOverrides = new List<(MethodKey, MethodKey)>();
 
@@ -57,7 +58,7 @@ public static class ModuleDiff
 
         foreach (var (key, method) in after.Methods)
         {
-            if (addedTypes.Contains(key.DeclaringTypeFullName)) continue;
+            if (!before.Types.ContainsKey(key.DeclaringTypeFullName)) continue;
             var exists = before.Methods.TryGetValue(key, out var old);
             // Woven callers copy read-only receivers and `in` arguments when they call a replaced body (decision 0010).
             if (exists && old!.ReadOnlyArguments != method.ReadOnlyArguments && old.NotReloadableBecause == null)
@@ -66,7 +67,10 @@ public static class ModuleDiff
                 continue;
             }
             if (exists && old!.Fingerprint == method.Fingerprint) continue;
-            if (method.IsStaticConstructor) warnings.Add(StaticConstructorWarning(key, addedFields));
+            if (method.IsStaticConstructor)
+            {
+                if (!after.Types[key.DeclaringTypeFullName].IsClosure) warnings.Add(StaticConstructorWarning(key, addedFields));
+            }
             else if (!exists) ClassifyAdded(method, after.Types[key.DeclaringTypeFullName], added, addedOverrides, rude);
             // The running program has a slot only if the old method was woven.
             else if ((old!.NotReloadableBecause ?? method.NotReloadableBecause) is { } why)

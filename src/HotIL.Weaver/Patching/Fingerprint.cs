@@ -7,76 +7,121 @@ using Mono.Cecil.Cil;
 namespace HotIL.Weaver.Patching;
 
 /// <summary>
-/// A hash of what a method does: its IL with operands by name, its locals and handlers, and,
-/// for compiler-generated helpers it uses (closures, lambdas, state machines), their code too,
-/// so editing a lambda or an async body changes the fingerprint of the method that owns it.
-/// Line numbers are not part of it.
+/// A hash of what a method does: its IL with operands by name, its locals and handlers, and the code
+/// of the compiler-generated helpers only it runs (state machines, anonymous types), so editing an
+/// async body changes the fingerprint of the method that starts it. Lambdas and local functions are
+/// not followed: they have slots and fingerprints of their own, so editing one changes it and not the
+/// method that creates the delegate. Line numbers are not part of it, nor are the ordinals in the
+/// names of state machines and anonymous types, which move when an unrelated member is added.
 /// </summary>
 public static class Fingerprint
 {
     /// <summary>The fingerprint of <paramref name="method"/>.</summary>
     public static string Of(MethodDefinition method)
     {
-        var text = new StringBuilder();
-        var visited = new HashSet<TypeDefinition>();
-        AppendMethod(text, method, visited);
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        var writer = new Writer(method.Module);
+        writer.Method(method);
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(writer.Text.ToString())));
     }
 
-    private static void AppendMethod(StringBuilder text, MethodDefinition method, HashSet<TypeDefinition> visited)
+    private sealed class Writer(ModuleDefinition module)
     {
-        text.Append(method.FullName).Append('|').Append((int)method.Attributes).Append('|').Append((int)method.ImplAttributes).Append('\n');
-        if (!method.HasBody) return;
-        var body = method.Body;
-        text.Append(body.InitLocals).Append(';');
-        foreach (var v in body.Variables) text.Append(v.VariableType.FullName).Append(';');
-        var index = body.Instructions.Select((i, n) => (i, n)).ToDictionary(p => p.i, p => p.n);
-        foreach (var instruction in body.Instructions)
+        private readonly Dictionary<TypeDefinition, string> _helpers = [];
+        private readonly Queue<TypeDefinition> _pending = new();
+
+        public StringBuilder Text { get; } = new();
+
+        public void Method(MethodDefinition method)
         {
-            text.Append(instruction.OpCode.Name).Append(' ');
-            AppendOperand(text, instruction.Operand, index);
-            text.Append('\n');
-            FollowCompilerGenerated(text, instruction.Operand, method.Module, visited);
+            AppendMethod(method);
+            while (_pending.TryDequeue(out var helper))
+            {
+                foreach (var f in helper.Fields) Text.Append("field ").Append(Field(f)).Append('\n');
+                foreach (var m in helper.Methods) AppendMethod(m);
+            }
         }
-        foreach (var h in body.ExceptionHandlers)
-            text.Append(h.HandlerType).Append(Index(index, h.TryStart)).Append(Index(index, h.TryEnd))
-                .Append(Index(index, h.HandlerStart)).Append(Index(index, h.HandlerEnd))
-                .Append(Index(index, h.FilterStart)).Append(h.CatchType?.FullName).Append('\n');
-    }
 
-    private static string Index(Dictionary<Instruction, int> index, Instruction? i) => i == null ? "-" : index[i].ToString(CultureInfo.InvariantCulture);
-
-    private static void AppendOperand(StringBuilder text, object? operand, Dictionary<Instruction, int> index)
-    {
-        switch (operand)
+        private void AppendMethod(MethodDefinition method)
         {
-            case null: break;
-            case Instruction target: text.Append('L').Append(index[target]); break;
-            case Instruction[] targets: text.AppendJoin(',', targets.Select(t => index[t])); break;
-            case VariableDefinition v: text.Append('V').Append(v.Index); break;
-            case ParameterDefinition p: text.Append('A').Append(p.Sequence); break;
-            case string s: text.Append('"').Append(s).Append('"'); break;
-            case MemberReference m: text.Append(m.FullName); break;
-            case CallSite c: text.Append(c.FullName); break;
-            case IFormattable f: text.Append(f.ToString(null, CultureInfo.InvariantCulture)); break;
-            default: text.Append(operand); break;
+            Text.Append(Method((MethodReference)method)).Append('|').Append((int)method.Attributes).Append('|').Append((int)method.ImplAttributes).Append('\n');
+            if (!method.HasBody) return;
+            var body = method.Body;
+            Text.Append(body.InitLocals).Append(';');
+            foreach (var v in body.Variables) Text.Append(Type(v.VariableType)).Append(';');
+            var index = new Dictionary<Instruction, int>(body.Instructions.Count);
+            for (var i = 0; i < body.Instructions.Count; i++) index[body.Instructions[i]] = i;
+            foreach (var instruction in body.Instructions)
+            {
+                Text.Append(instruction.OpCode.Name).Append(' ');
+                AppendOperand(instruction.Operand, index);
+                Text.Append('\n');
+            }
+            foreach (var h in body.ExceptionHandlers)
+                Text.Append(h.HandlerType).Append(Index(index, h.TryStart)).Append(Index(index, h.TryEnd))
+                    .Append(Index(index, h.HandlerStart)).Append(Index(index, h.HandlerEnd))
+                    .Append(Index(index, h.FilterStart)).Append(h.CatchType == null ? null : Type(h.CatchType)).Append('\n');
         }
-    }
 
-    // Lambdas, closures and state machines are separate types whose code belongs to the method using them.
-    private static void FollowCompilerGenerated(StringBuilder text, object? operand, ModuleDefinition module, HashSet<TypeDefinition> visited)
-    {
-        var type = operand switch
+        private static string Index(Dictionary<Instruction, int> index, Instruction? i) => i == null ? "-" : index[i].ToString(CultureInfo.InvariantCulture);
+
+        private void AppendOperand(object? operand, Dictionary<Instruction, int> index)
         {
-            TypeReference t => t,
-            MemberReference m => m.DeclaringType,
-            _ => null,
+            switch (operand)
+            {
+                case null: break;
+                case Instruction target: Text.Append('L').Append(index[target]); break;
+                case Instruction[] targets: Text.AppendJoin(',', targets.Select(t => index[t])); break;
+                case VariableDefinition v: Text.Append('V').Append(v.Index); break;
+                case ParameterDefinition p: Text.Append('A').Append(p.Sequence); break;
+                case string s: Text.Append('"').Append(s).Append('"'); break;
+                case TypeReference t: Text.Append(Type(t)); break;
+                case MethodReference m: Text.Append(Method(m)); break;
+                case FieldReference f: Text.Append(Field(f)); break;
+                case CallSite c: Text.Append(Type(c.ReturnType)).Append(" *(").AppendJoin(',', c.Parameters.Select(p => Type(p.ParameterType))).Append(')'); break;
+                case IFormattable f: Text.Append(f.ToString(null, CultureInfo.InvariantCulture)); break;
+                default: Text.Append(operand); break;
+            }
+        }
+
+        private string Method(MethodReference method)
+        {
+            var text = new StringBuilder();
+            text.Append(Type(method.ReturnType)).Append(' ').Append(Type(method.DeclaringType)).Append("::").Append(method.Name);
+            if (method is GenericInstanceMethod gim) text.Append('<').AppendJoin(',', gim.GenericArguments.Select(Type)).Append('>');
+            else if (method.HasGenericParameters) text.Append('`').Append(method.GenericParameters.Count);
+            text.Append('(').AppendJoin(',', method.Parameters.Select(p => Type(p.ParameterType))).Append(')');
+            return text.ToString();
+        }
+
+        private string Field(FieldReference field) => Type(field.FieldType) + " " + Type(field.DeclaringType) + "::" + field.Name;
+
+        private string Type(TypeReference type) => type switch
+        {
+            GenericInstanceType git => Type(git.ElementType) + "<" + string.Join(",", git.GenericArguments.Select(Type)) + ">",
+            ArrayType a => Type(a.ElementType) + "[" + new string(',', a.Rank - 1) + "]",
+            ByReferenceType r => Type(r.ElementType) + "&",
+            PointerType p => Type(p.ElementType) + "*",
+            PinnedType p => Type(p.ElementType) + " pinned",
+            RequiredModifierType m => Type(m.ElementType) + " modreq(" + Type(m.ModifierType) + ")",
+            OptionalModifierType m => Type(m.ElementType) + " modopt(" + Type(m.ModifierType) + ")",
+            TypeDefinition d when IsHelper(d) => Helper(d),
+            _ => type.FullName,
         };
-        var definition = type?.GetElementType() as TypeDefinition;
-        if (definition == null || definition.Module != module || !Eligibility.IsCompilerGenerated(definition)) return;
-        if (!visited.Add(definition)) return;
-        foreach (var f in definition.Fields) text.Append("field ").Append(f.FullName).Append('\n');
-        foreach (var m in definition.Methods) AppendMethod(text, m, visited);
-        foreach (var nested in definition.NestedTypes) FollowCompilerGenerated(text, nested, module, visited);
+
+        // A compiler-generated type only this method's code uses: named by the order it is met in, and followed.
+        private string Helper(TypeDefinition type)
+        {
+            if (_helpers.TryGetValue(type, out var name)) return name;
+            name = "<helper" + _helpers.Count.ToString(CultureInfo.InvariantCulture) + ">";
+            _helpers[type] = name;
+            _pending.Enqueue(type);
+            foreach (var nested in type.NestedTypes) Helper(nested);
+            return name;
+        }
+
+        // <PrivateImplementationDetails> is shared by the whole module and names its data by a hash of the content.
+        private bool IsHelper(TypeDefinition type) =>
+            type.Module == module && Eligibility.IsCompilerGenerated(type) && !GeneratedCode.IsClosure(type)
+            && !(type.DeclaringType ?? type).Name.StartsWith("<PrivateImplementationDetails>", StringComparison.Ordinal);
     }
 }

@@ -23,6 +23,9 @@ public sealed record MethodShape(
 
     /// <summary>The source documents its line information points into (none without symbols).</summary>
     public IReadOnlyList<string> Documents { get; init; } = [];
+
+    /// <summary>For a lambda or local function: where its body starts in the source, by which it is matched across compilations.</summary>
+    public SourceSpan? BodySpan { get; init; }
 }
 
 /// <summary>How a method takes part in virtual dispatch.</summary>
@@ -46,7 +49,11 @@ public sealed record TypeShape(
     IReadOnlyList<string> Interfaces,
     int GenericArity,
     IReadOnlyDictionary<string, string> Fields,
-    IReadOnlyList<string> EnumMembers);
+    IReadOnlyList<string> EnumMembers)
+{
+    /// <summary>Whether it is a closure the compiler made (a display class or static lambda cache) rather than the user's type.</summary>
+    public bool IsClosure { get; init; }
+}
 
 /// <summary>
 /// Pure data summary of a compiled (unwoven) module: the user's types and their methods. The
@@ -60,10 +67,10 @@ public sealed class ModuleSnapshot
         Methods = methods;
     }
 
-    /// <summary>User types (not compiler-generated) by full name.</summary>
+    /// <summary>User types and their closures by full name.</summary>
     public IReadOnlyDictionary<string, TypeShape> Types { get; }
 
-    /// <summary>Methods of user types by key.</summary>
+    /// <summary>Methods of user types and closures by key.</summary>
     public IReadOnlyDictionary<MethodKey, MethodShape> Methods { get; }
 
     /// <summary>Summarises <paramref name="module"/>.</summary>
@@ -116,7 +123,7 @@ public sealed class ModuleSnapshot
         documents.Count > 0 && !documents.Any(compiledInFull.Contains);
 
     private static IEnumerable<TypeDefinition> UserTypes(ModuleDefinition module) =>
-        module.GetTypes().Where(t => t.Name != "<Module>" && !Eligibility.IsCompilerGenerated(t));
+        module.GetTypes().Where(t => t.Name != "<Module>" && GeneratedCode.IsUserOrClosure(t));
 
     // An async method's or iterator's own IL (the kick-off) has no line information: its lines are those of
     // the state machine it starts.
@@ -124,16 +131,10 @@ public sealed class ModuleSnapshot
     {
         if (method.DebugInformation.HasSequencePoints)
             return method.DebugInformation.SequencePoints.Select(p => p.Document.Url).Distinct(StringComparer.Ordinal).ToArray();
-        var moveNext = StateMachineOf(method)?.Methods.FirstOrDefault(m => m.Name == "MoveNext");
+        var moveNext = GeneratedCode.StateMachineOf(method)?.Methods.FirstOrDefault(m => m.Name == "MoveNext");
         return moveNext is { DebugInformation.HasSequencePoints: true } ? DocumentsOf(moveNext) : [];
     }
 
-    private static TypeDefinition? StateMachineOf(MethodDefinition method) =>
-        method.CustomAttributes
-            .Where(MethodSplitter.IsStateMachineAttribute)
-            .Select(a => a.ConstructorArguments.FirstOrDefault().Value as TypeReference)
-            .Select(t => t?.Resolve())
-            .FirstOrDefault(t => t != null && t.Module == method.Module);
 
     private static MethodShape ShapeOf(MethodDefinition method, IReadOnlyList<string> documents)
     {
@@ -147,6 +148,7 @@ public sealed class ModuleSnapshot
             Overrides = overrides,
             ReadOnlyArguments = ReadOnlyArgs.Describe(method),
             Documents = documents,
+            BodySpan = GeneratedCode.IsFunctionBody(method) ? GeneratedCode.BodySpanOf(method) : null,
         };
     }
 
@@ -172,7 +174,8 @@ public sealed class ModuleSnapshot
         return null;
     }
 
-    // Local functions and other compiler-named helpers: only old code of their owner can call them.
+    // Lambdas, local functions and other compiler-named helpers are never tombstoned: delegates made before an edit
+    // and old code of their owner may still call them, and run their last body.
     private static bool IsCompilerGeneratedName(string name) => name.StartsWith('<');
 
     private static TypeShape ShapeOf(TypeDefinition type) => new(
@@ -182,5 +185,8 @@ public sealed class ModuleSnapshot
         type.Interfaces.Select(i => i.InterfaceType.FullName).Order(StringComparer.Ordinal).ToArray(),
         type.GenericParameters.Count,
         type.Fields.Where(f => !f.IsLiteral).ToDictionary(f => f.Name, f => (f.IsStatic ? "static " : "") + f.FieldType.FullName),
-        type.IsEnum ? type.Fields.Where(f => f.IsLiteral).Select(f => f.Name + "=" + f.Constant).ToArray() : []);
+        type.IsEnum ? type.Fields.Where(f => f.IsLiteral).Select(f => f.Name + "=" + f.Constant).ToArray() : [])
+    {
+        IsClosure = GeneratedCode.IsClosure(type),
+    };
 }

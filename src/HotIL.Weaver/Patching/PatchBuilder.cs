@@ -85,7 +85,8 @@ public static class PatchBuilder
             patch.AddedMethods[key] = method;
             addedBodies[key] = impl;
         }
-        foreach (var type in retargeter.Retained.Where(t => !Eligibility.IsCompilerGenerated(t)))
+        // Closures a patch brings are woven too: its delegates live on, and a later edit must reach them.
+        foreach (var type in retargeter.Retained.Where(GeneratedCode.IsUserOrClosure))
         {
             patch.DefinedTypes[type.FullName] = type;
             foreach (var method in type.Methods.Where(m => Eligibility.WhyNot(m) == null).ToList())
@@ -128,7 +129,7 @@ public static class PatchBuilder
 
     private static Dictionary<MethodDefinition, MethodKey> KeysOfLoadedTypes(ModuleDefinition compiled, ILoadedWorld world) =>
         compiled.GetTypes()
-            .Where(t => !Eligibility.IsCompilerGenerated(t) && world.FindType(t.FullName) != null)
+            .Where(t => GeneratedCode.IsUserOrClosure(t) && world.FindType(t.FullName) != null)
             .SelectMany(t => t.Methods)
             .ToDictionary(m => m, m => MethodKey.For(m));
 

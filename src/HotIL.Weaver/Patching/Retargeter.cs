@@ -30,7 +30,7 @@ internal sealed class Retargeter(ModuleDefinition module, ILoadedWorld world, IR
     public Dictionary<MethodKey, MethodDefinition> OverriddenBy { get; } = [];
 
     public bool IsMapped(TypeDefinition type) =>
-        type.Module == module && type.Name != "<Module>" && !Eligibility.IsCompilerGenerated(type) && world.FindType(type.FullName) != null;
+        type.Module == module && type.Name != "<Module>" && GeneratedCode.IsUserOrClosure(type) && world.FindType(type.FullName) != null;
 
     /// <summary>Keeps <paramref name="type"/> (and its nested types) and schedules it for retargeting.</summary>
     public void Retain(TypeDefinition type)

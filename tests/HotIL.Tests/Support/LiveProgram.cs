@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Runtime.Loader;
+using HotIL.Compilation;
 using HotIL.Loading;
 using HotIL.Weaver;
 using HotIL.Weaver.Patching;
@@ -48,10 +49,13 @@ internal sealed class LiveProgram
 
     public int Generation { get; private set; } = 1;
 
+    /// <summary>Lambdas of the last edit whose delegates made before it keep their previous body.</summary>
+    public IReadOnlyList<StaleClosure> Stale { get; private set; } = [];
+
     /// <summary>Compiles <paramref name="source"/> as the next version and applies it; returns the change set.</summary>
     public ChangeSet Edit(string source, bool optimize = false)
     {
-        var changes = Apply(Compile(source, optimize));
+        var changes = Apply(Compile(source, optimize), source: source);
         if (changes.CanApply) Source = source;
         return changes;
     }
@@ -60,10 +64,18 @@ internal sealed class LiveProgram
     public static (byte[] Image, byte[] Pdb) Compile(string source, bool optimize = false) => TestCompiler.Compile(Name, source, optimize);
 
     /// <summary>Applies a compiled version as the next generation; returns the change set.</summary>
-    public ChangeSet Apply((byte[] Image, byte[] Pdb) version, Action<Patch>? tamper = null)
+    /// <param name="version">The compiled image.</param>
+    /// <param name="tamper">Changes the built patch before it is loaded.</param>
+    /// <param name="source">The source <paramref name="version"/> was compiled from: its lambdas are matched to the running ones by it.</param>
+    public ChangeSet Apply((byte[] Image, byte[] Pdb) version, Action<Patch>? tamper = null, string? source = null)
     {
         var (image, pdb) = version;
         var compiled = Read(image, pdb);
+        if (source != null)
+        {
+            var (before, after) = (Tree(Source), Tree(source));
+            Stale = LambdaMatcher.Canonicalize(compiled, _applied, Generation + 1, p => p == SourcePath ? before : null, p => p == SourcePath ? after : null);
+        }
         var snapshot = ModuleSnapshot.Of(compiled);
         var changes = ModuleDiff.Compare(_applied, snapshot);
         if (!changes.CanApply || changes.IsEmpty) return changes;
@@ -105,6 +117,11 @@ internal sealed class LiveProgram
             throw;
         }
     }
+
+    private const string SourcePath = "/src/Sample.cs";
+
+    private static Microsoft.CodeAnalysis.SyntaxTree Tree(string source) =>
+        Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(source, new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest), SourcePath);
 
     private static ModuleDefinition Read(byte[] image, byte[] pdb) =>
         ModuleDefinition.ReadModule(new MemoryStream(image), new ReaderParameters
