@@ -22,14 +22,25 @@ internal static class MetadataUpdateHandlers
 
     /// <summary>Calls every handler of every loaded assembly; a handler that throws is reported and the others still run.</summary>
     /// <param name="updatedTypes">The types the reload changed.</param>
-    /// <param name="report">Receives handler failures, malformed handlers and one line per call.</param>
+    /// <param name="report">Receives handler failures, malformed handlers and one line per reload naming the calls.</param>
     public static void Notify(Type[] updatedTypes, Action<MessageKind, string> report)
     {
         var handlers = InDependencyOrder(AppDomain.CurrentDomain.GetAssemblies())
             .SelectMany(a => HandlersOf(a, report))
             .ToArray();
-        foreach (var handler in handlers) Call(handler.ClearCache, handler.Type, updatedTypes, report);
-        foreach (var handler in handlers) Call(handler.UpdateApplication, handler.Type, updatedTypes, report);
+        var called = new List<string>();
+        foreach (var handler in handlers) Call(handler.ClearCache, handler.Type, updatedTypes, called, report);
+        foreach (var handler in handlers) Call(handler.UpdateApplication, handler.Type, updatedTypes, called, report);
+        if (called.Count > 0) report(RuntimeMessages.UpdateHandlerCalled, DescribeCalls(called, updatedTypes.Length));
+    }
+
+    // One line per reload (a web app calls a dozen handlers, some named by several assemblies): each method once,
+    // in call order, with how often it ran when that was more than once.
+    internal static string DescribeCalls(IReadOnlyList<string> called, int updatedTypes)
+    {
+        var methods = called.GroupBy(c => c, StringComparer.Ordinal)
+            .Select(g => g.Count() == 1 ? g.Key : $"{g.Key} (x{g.Count()})");
+        return $"called update handlers with {updatedTypes} updated {(updatedTypes == 1 ? "type" : "types")}: {string.Join(", ", methods)}";
     }
 
     /// <summary>The handlers <paramref name="assembly"/> declares, cached: attributes never change, and a malformed one is reported once.</summary>
@@ -54,12 +65,12 @@ internal static class MetadataUpdateHandlers
     private static MethodInfo? Find(Type type, string name) =>
         type.GetMethod(name, BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic, [typeof(Type[])]);
 
-    private static void Call(MethodInfo? method, Type handler, Type[] updatedTypes, Action<MessageKind, string> report)
+    private static void Call(MethodInfo? method, Type handler, Type[] updatedTypes, List<string> called, Action<MessageKind, string> report)
     {
         if (method == null) return;
+        called.Add($"{handler.FullName}.{method.Name}");
         try
         {
-            report(RuntimeMessages.UpdateHandlerCalled, $"calling {handler.FullName}.{method.Name} with {updatedTypes.Length} updated types");
             method.Invoke(null, [updatedTypes]);
         }
         catch (TargetInvocationException e)

@@ -35,6 +35,29 @@ public sealed class UpdateHandlerTests
     }
 
     [Fact]
+    public void One_HOTIL4008_line_per_reload_names_every_handler_called_in_call_order()
+    {
+        var reports = new List<(MessageKind Kind, string Text)>();
+
+        MetadataUpdateHandlers.Notify([typeof(UpdateHandlerTests)], (kind, text) => reports.Add((kind, text)));
+
+        const string Prefix = "HotIL.Package.Tests.UpdateHandlerTests+";
+        var line = reports.Should().ContainSingle(r => r.Kind == RuntimeMessages.UpdateHandlerCalled, "a reload reports its handler calls on one line").Which.Text;
+        line.Should().StartWith("called update handlers with 1 updated type: ")
+            .And.Contain($"{Prefix}FirstHandler.ClearCache, {Prefix}ThrowingHandler.ClearCache, {Prefix}SecondHandler.ClearCache")
+            .And.Contain($"{Prefix}FirstHandler.UpdateApplication, {Prefix}SecondHandler.UpdateApplication");
+        line.IndexOf($"{Prefix}SecondHandler.ClearCache", StringComparison.Ordinal).Should()
+            .BeLessThan(line.IndexOf($"{Prefix}FirstHandler.UpdateApplication", StringComparison.Ordinal), "every ClearCache runs before any UpdateApplication");
+    }
+
+    [Fact]
+    public void A_handler_method_called_several_times_in_one_reload_is_named_once_with_its_count()
+    {
+        MetadataUpdateHandlers.DescribeCalls(["Web.Cache.ClearCache", "Web.Routes.ClearCache", "Web.Cache.ClearCache", "Web.Cache.ClearCache", "Web.Routes.UpdateApplication"], 2)
+            .Should().Be("called update handlers with 2 updated types: Web.Cache.ClearCache (x3), Web.Routes.ClearCache, Web.Routes.UpdateApplication");
+    }
+
+    [Fact]
     public void Handler_type_with_neither_method_is_reported_as_HOTIL3006_and_skipped()
     {
         var reports = new List<(MessageKind Kind, string Text)>();
