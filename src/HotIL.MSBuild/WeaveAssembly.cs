@@ -27,8 +27,11 @@ public sealed class WeaveAssembly : Task
     /// <summary>Whether the running program watches its sources by itself.</summary>
     public bool Watch { get; set; }
 
-    /// <summary>Number of methods that received a slot (for logs and tests).</summary>
+    /// <summary>Number of methods that received a slot, generic ones included (for logs and tests).</summary>
     [Output] public int WovenMethodCount { get; private set; }
+
+    /// <summary>How many of the woven methods are generic or members of generic types (one slot per instantiation).</summary>
+    [Output] public int GenericMethodCount { get; private set; }
 
     /// <inheritdoc />
     public override bool Execute()
@@ -45,7 +48,8 @@ public sealed class WeaveAssembly : Task
             var outcome = WovenAssemblyFile.Weave(AssemblyPath, ManifestPath, ManifestFor);
             foreach (var (id, message) in outcome.Warnings)
                 Log.LogWarning(null, id, null, AssemblyPath, 0, 0, 0, 0, message);
-            WovenMethodCount = outcome.Result.Slots.Count;
+            GenericMethodCount = outcome.Result.GenericSlots.Count;
+            WovenMethodCount = outcome.Result.Slots.Count + GenericMethodCount;
             ReportOutcome(outcome.Result, clock.ElapsedMilliseconds);
             return true;
         }
@@ -66,7 +70,7 @@ public sealed class WeaveAssembly : Task
             return;
         }
         Message(MessageImportance.Normal, BuildMessages.Woven,
-            $"wove {WovenMethodCount} methods of {name} in {milliseconds} ms ({result.Skipped.Count} left as they are)");
+            $"wove {WovenMethodCount} methods of {name} in {milliseconds} ms ({GenericMethodCount} of them generic; {result.Skipped.Count} left as they are)");
         foreach (var skipped in result.Skipped)
             Message(MessageImportance.Low, BuildMessages.MethodNotWoven, $"{skipped.Key.DisplayName} is not woven: {skipped.Reason}");
     }
@@ -81,5 +85,6 @@ public sealed class WeaveAssembly : Task
         Watch = Watch,
         CompilerArguments = CompilerArguments.Select(a => a.ItemSpec).ToArray(),
         Slots = result.Slots.OrderBy(s => s.Index).Select(s => s.Key.Value).ToArray(),
+        GenericSlots = result.GenericSlots.OrderBy(s => s.Index).Select(s => s.Key.Value).ToArray(),
     };
 }

@@ -38,6 +38,13 @@ public sealed class Manifest
     /// <summary>Slot keys; the position is the slot index in the registry.</summary>
     public required IReadOnlyList<string> Slots { get; init; }
 
+    /// <summary>
+    /// Keys of the generic methods (and methods of generic types) woven with a holder, by holder index
+    /// (the N of <c>&lt;HotIL&gt;GenericN`arity</c>). For tools and checks: the runtime finds holders by reflection. Optional,
+    /// so manifests written before it existed still read (as empty), and older runtimes ignore it.
+    /// </summary>
+    public IReadOnlyList<string> GenericSlots { get; init; } = [];
+
     /// <summary>Serializes to JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
