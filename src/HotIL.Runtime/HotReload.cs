@@ -16,6 +16,7 @@ namespace HotIL;
 public static class HotReload
 {
     private static readonly object Gate = new();
+    private static readonly object ReloadGate = new();
     private static readonly List<ReloadSession> Sessions = [];
     private static readonly List<SourceWatcher> Watchers = [];
     private static int _applied;
@@ -171,14 +172,19 @@ public static class HotReload
 
     private static ReloadResult Reload(ReloadSession session) => Reload(session, touched: null);
 
+    // One reload at a time across every assembly, reported and announced before the next one can install code: the
+    // line, Generation and the handlers of generation N never see generation N+1's code. Handlers therefore must not
+    // wait for another reload.
     private static ReloadResult Reload(ReloadSession session, IReadOnlyCollection<string>? touched)
     {
-        var result = session.Reload(touched);
-        if (result.Status == ReloadStatus.Applied) Interlocked.Increment(ref _applied);
-        Report(result);
-        if (result.Status == ReloadStatus.Applied) NotifyUpdateHandlers(result);
-        RaiseEvent(result);
-        return result;
+        lock (ReloadGate)
+        {
+            var result = session.Reload(touched, installed: () => Interlocked.Increment(ref _applied));
+            Report(result);
+            if (result.Status == ReloadStatus.Applied) NotifyUpdateHandlers(result);
+            RaiseEvent(result);
+            return result;
+        }
     }
 
     private static void Report(ReloadResult result) =>
@@ -204,5 +210,5 @@ public static class HotReload
         }
     }
 
-    private static void Write(MessageKind kind, string text) => OutputWriter.Write(Output, Verbosity, kind, text);
+    internal static void Write(MessageKind kind, string text) => OutputWriter.Write(Output, Verbosity, kind, text);
 }

@@ -56,6 +56,13 @@ public sealed class ReloadResult : EventArgs
     /// </summary>
     public IReadOnlyList<Type> UpdatedTypes { get; init; } = [];
 
+    /// <summary>
+    /// Edits the running program will not act on until it restarts, one per member: changed static field
+    /// initializers and static constructors (they do not run again), changed attributes (they belong to the
+    /// loaded types), and changed code that runs only at start-up. <see cref="Diagnostics"/> says where and why.
+    /// </summary>
+    public IReadOnlyList<string> NeedRestart { get; init; } = [];
+
     /// <summary>Errors and warnings, each <c>file(line,col): severity ID: message</c> where the place is known.</summary>
     public IReadOnlyList<string> Diagnostics { get; init; } = [];
 
@@ -67,10 +74,18 @@ public sealed class ReloadResult : EventArgs
     {
         ReloadStatus.Applied =>
             $"{Assembly}: generation {Generation} applied in {Elapsed.TotalMilliseconds:0} ms: {ChangedMethods.Count} changed, {AddedMethods.Count} added, {RemovedMethods.Count} removed" +
-            (AddedTypes.Count > 0 ? $", {AddedTypes.Count} new types" : ""),
+            (AddedTypes.Count > 0 ? $", {AddedTypes.Count} new types" : "") + RestartNote,
+        ReloadStatus.NoChanges when NeedRestart.Count > 0 => $"{Assembly}: no code to apply" + RestartNote,
         ReloadStatus.NoChanges => $"{Assembly}: no code changes",
         ReloadStatus.CompileFailed => $"{Assembly}: the edit does not compile; still running generation {Generation}",
         ReloadStatus.Rejected => $"{Assembly}: the edit cannot be applied while the program runs; still running generation {Generation}",
         _ => $"{Assembly}: reload failed; still running generation {Generation}",
+    };
+
+    private string RestartNote => NeedRestart.Count switch
+    {
+        0 => "",
+        1 => "; 1 edit takes effect only after a restart",
+        var n => $"; {n} edits take effect only after a restart",
     };
 }

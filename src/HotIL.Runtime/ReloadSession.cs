@@ -93,7 +93,8 @@ internal sealed class ReloadSession
 
     /// <summary>Brings the running program in line with the sources on disk.</summary>
     /// <param name="touched">The only source paths that can have changed (from the file watcher), or null to compare every file.</param>
-    public ReloadResult Reload(IReadOnlyCollection<string>? touched = null)
+    /// <param name="installed">Called right after a new generation's slot writes, before anything else can reload.</param>
+    public ReloadResult Reload(IReadOnlyCollection<string>? touched = null, Action? installed = null)
     {
         Ready.GetAwaiter().GetResult();
         lock (_gate)
@@ -101,19 +102,19 @@ internal sealed class ReloadSession
             var clock = Stopwatch.StartNew();
             try
             {
-                return ReloadLocked(clock, touched);
+                return ReloadLocked(clock, touched, installed);
             }
             catch (Exception e)
             {
                 return new ReloadResult(Name, ReloadStatus.Failed, Generation, clock.Elapsed)
                 {
-                    Diagnostics = [$"HOTIL3001: building or loading the patch failed: {e}"],
+                    Diagnostics = [$"error {RuntimeMessages.PatchFailedId}: building or loading the patch failed: {e}"],
                 };
             }
         }
     }
 
-    private ReloadResult ReloadLocked(Stopwatch clock, IReadOnlyCollection<string>? touched)
+    private ReloadResult ReloadLocked(Stopwatch clock, IReadOnlyCollection<string>? touched, Action? installed)
     {
         var edits = _sources.Changes(_compiler, touched);
         if (edits.Count == 0) return new ReloadResult(Name, ReloadStatus.NoChanges, Generation, clock.Elapsed);
@@ -142,28 +143,44 @@ internal sealed class ReloadSession
             var errors = changes.RudeEdits.Select(r => Format("error", r.Id, r.TypeFullName, r.MemberName, r.Message));
             return new ReloadResult(Name, ReloadStatus.Rejected, Generation, clock.Elapsed) { Diagnostics = [.. errors, .. warnings], Stages = stages.Laps };
         }
+        var needRestart = changes.Warnings.Where(w => w.NeedsRestart).Select(Subject).Distinct().ToArray();
         if (changes.IsEmpty)
         {
             Accept(snapshot);
-            return new ReloadResult(Name, ReloadStatus.NoChanges, Generation, clock.Elapsed) { Diagnostics = warnings, Stages = stages.Laps };
+            return new ReloadResult(Name, ReloadStatus.NoChanges, Generation, clock.Elapsed) { Diagnostics = warnings, NeedRestart = needRestart, Stages = stages.Laps };
         }
 
         var patch = PatchBuilder.Build(module, changes, _world, Generation + 1);
         stages.Lap("patch");
         warnings = [.. warnings, .. patch.Warnings.Select(w => Format("warning", w.Id, w.TypeFullName, w.MemberName, w.Message))];
         Apply(patch);
+        Generation = patch.Generation;
+        installed?.Invoke();
         Accept(snapshot);
         stages.Lap("apply");
-        Generation = patch.Generation;
         return new ReloadResult(Name, ReloadStatus.Applied, Generation, clock.Elapsed)
         {
-            ChangedMethods = changes.Changed.Select(k => MemberNames.Of(k, snapshot.Methods.GetValueOrDefault(k))).ToArray(),
-            AddedMethods = changes.Added.Select(k => MemberNames.Of(k, snapshot.Methods.GetValueOrDefault(k))).ToArray(),
-            RemovedMethods = changes.Removed.Select(k => MemberNames.Of(k, _applied.Methods.GetValueOrDefault(k))).ToArray(),
+            ChangedMethods = changes.Changed.Select(k => MemberNames.Of(k, snapshot.Methods.GetValueOrDefault(k)?.BodySpan)).ToArray(),
+            AddedMethods = changes.Added.Select(k => MemberNames.Of(k, snapshot.Methods.GetValueOrDefault(k)?.BodySpan)).ToArray(),
+            RemovedMethods = changes.Removed.Select(k => MemberNames.Of(k, _applied.Methods.GetValueOrDefault(k)?.BodySpan)).ToArray(),
             AddedTypes = changes.AddedTypes.Select(t => t.Replace('/', '.')).ToArray(),
             UpdatedTypes = ChangedTypes.Resolve(changes, _world.Assemblies.Values),
             Diagnostics = warnings,
+            NeedRestart = needRestart,
             Stages = stages.Laps,
+        };
+    }
+
+    // What a warning is about, as the user names it: Shop.Cart.Total(int), Shop.Prices.Rate, the static constructor of Shop.Prices.
+    private static string Subject(EditWarning warning)
+    {
+        var type = warning.TypeFullName.Replace('/', '.');
+        return warning.MemberName switch
+        {
+            null => type,
+            ".cctor" => "the static constructor of " + type,
+            var member when member.StartsWith('<') && member.EndsWith(">k__BackingField", StringComparison.Ordinal) => type + "." + member[1..member.IndexOf('>')],
+            var member => type + "." + member,
         };
     }
 

@@ -63,7 +63,7 @@ public static class AssemblyWeaver
             var key = MethodKey.For(method);
             // A lambda is only ever called through a delegate, which the JIT does not inline: a forwarder in front
             // of it would be a second call on every invocation, so it keeps its body behind a guard in every build.
-            var slot = inPlace || GeneratedCode.IsLambda(method) ? GuardInPlace(registry, method, key) : WeaveMethod(registry, method, key);
+            var slot = inPlace || GeneratedCode.IsLambda(method) ? GuardInPlace(registry, method, key, checkLoops: inPlace) : WeaveMethod(registry, method, key);
             (slot.IsGeneric ? genericSlots : slots).Add(slot);
         }
 
@@ -105,18 +105,31 @@ public static class AssemblyWeaver
 
     // Unoptimized code: the body stays where it is, behind a guard on its slot (decision 0014). Not marked as
     // plumbing: the method is the user's code, as it was.
-    private static WovenSlot GuardInPlace(Registry registry, MethodDefinition method, MethodKey key)
+    private static WovenSlot GuardInPlace(Registry registry, MethodDefinition method, MethodKey key, bool checkLoops)
     {
         if (method.HasGenericParameters || method.DeclaringType.HasGenericParameters)
         {
             var slot = new WovenSlot(registry.AddGeneric(key.Value, method), key, IsGeneric: true);
             var pointer = registry.GenericSlotField(slot.Index, method.DeclaringType.GenericParameters.Concat(method.GenericParameters));
+            if (checkLoops) CheckLoops(registry, method, key, registry.GenericReplaced(slot.Index));
             BodyGuard.Emit(method, pointer, registry.GenericReplaced(slot.Index));
             return slot;
         }
         var plain = new WovenSlot(registry.AddUnfilled(key.Value), key);
+        if (checkLoops) CheckLoops(registry, method, key, registry.Field(plain.Index));
         BodyGuard.Emit(method, registry.Field(plain.Index));
         return plain;
+    }
+
+    // The loops of the method, and of the state machine it starts, report running code a reload replaced.
+    private static void CheckLoops(Registry registry, MethodDefinition method, MethodKey key, FieldReference replaced)
+    {
+        var moveNext = GeneratedCode.StateMachineOf(method)?.Methods.FirstOrDefault(m => m.Name == "MoveNext" && m.HasBody);
+        var loops = new[] { method, moveNext }.OfType<MethodDefinition>().Where(LoopCheck.HasLoop).ToList();
+        if (loops.Count == 0) return;
+        var seen = registry.AddSeen(key.Value);
+        var name = MemberNames.Of(key, GeneratedCode.IsFunctionBody(method) ? GeneratedCode.BodySpanOf(method) : null);
+        foreach (var m in loops) LoopCheck.Insert(m, replaced, seen, name);
     }
 
     // Forwarders are plumbing: keep them out of stack traces and out of the debugger's way.

@@ -63,8 +63,16 @@ public static class Eligibility
         for (var t = type; t != null; t = t.DeclaringType)
         {
             if (t.Name.StartsWith('<')) return true;
-            if (HasAttribute(t, CompilerGeneratedAttribute)) return true;
+            if (HasAttribute(t, CompilerGeneratedAttribute) && !HoldsTopLevelStatements(t)) return true;
         }
+        return false;
+    }
+
+    // The class of top-level statements is the compiler's, but the code in it is the user's (some compilers mark it).
+    private static bool HoldsTopLevelStatements(TypeDefinition type)
+    {
+        foreach (var m in type.Methods)
+            if (m.Name == "<Main>$") return true;
         return false;
     }
 

@@ -88,6 +88,17 @@ public sealed class Registry
         return _entries.Count - 1;
     }
 
+    /// <summary>
+    /// Adds the field in which a loop of the method of <paramref name="key"/> remembers the slot value it last reported
+    /// running old code for (see <see cref="LoopCheck"/>).
+    /// </summary>
+    public FieldDefinition AddSeen(string key)
+    {
+        var field = new FieldDefinition("seen " + key, FieldAttributes.Assembly | FieldAttributes.Static, _module.TypeSystem.IntPtr);
+        Type.Fields.Add(field);
+        return field;
+    }
+
     /// <summary>Makes slot <paramref name="index"/>, added unfilled, start out pointing at <paramref name="target"/>.</summary>
     public void Fill(int index, MethodReference target) => _entries[index] = (_entries[index].Field, target);
 

@@ -31,6 +31,12 @@ public static class RuntimeContract
     /// <summary>The method of <see cref="GenericSlotsType"/> a holder's static constructor calls.</summary>
     public const string GenericResolveMethod = "Resolve";
 
+    /// <summary>Static class whose <c>Report(nint, ref nint, string)</c> a loop of unoptimized woven code calls when it runs replaced code.</summary>
+    public const string StaleLoopsType = "StaleLoops";
+
+    /// <summary>The method of <see cref="StaleLoopsType"/> loops call: slot value, the value last reported, the method's name.</summary>
+    public const string StaleLoopReportMethod = "Report";
+
     /// <summary>Version of the runtime assembly; it ships with the weaver, so they share one version.</summary>
     public static Version AssemblyVersion => typeof(RuntimeContract).Assembly.GetName().Version ?? new Version(0, 0, 0, 0);
 }

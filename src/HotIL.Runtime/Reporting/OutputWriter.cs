@@ -22,7 +22,7 @@ internal static class OutputWriter
     /// <summary>The detail lines of a reload's outcome at <paramref name="verbosity"/>: its diagnostics, and method names and step times when detailed.</summary>
     public static IEnumerable<string> DetailsOf(ReloadResult result, HotReloadVerbosity verbosity)
     {
-        var failed = result.Status is not (ReloadStatus.Applied or ReloadStatus.NoChanges);
+        var failed = result.Status is not (ReloadStatus.Applied or ReloadStatus.NoChanges) || result.NeedRestart.Count > 0;
         foreach (var line in result.Diagnostics)
             if (failed || verbosity >= HotReloadVerbosity.Normal) yield return line;
         if (verbosity < HotReloadVerbosity.Detailed) yield break;

@@ -22,6 +22,10 @@ internal static class RuntimeMessages
     public static readonly MessageKind UpdateHandlerWithoutMethods = new("HOTIL3006", HotReloadVerbosity.Normal, "warning");
     public static readonly MessageKind UnknownVerbosity = new("HOTIL3007", HotReloadVerbosity.Quiet, "warning");
     public static readonly MessageKind GeneratorNotLoaded = new("HOTIL3008", HotReloadVerbosity.Normal, "warning");
+    public static readonly MessageKind LogFileUnusable = new("HOTIL3009", HotReloadVerbosity.Quiet, "warning");
+    public static readonly MessageKind LogFileInUse = new("HOTIL3010", HotReloadVerbosity.Quiet);
+    public static readonly MessageKind NoDynamicCode = new("HOTIL3011", HotReloadVerbosity.Quiet, "warning");
+    public static readonly MessageKind StaleLoop = new("HOTIL2008", HotReloadVerbosity.Quiet, "warning");
 
     public static readonly MessageKind Ready = new("HOTIL4001", HotReloadVerbosity.Normal);
     public static readonly MessageKind Watching = new("HOTIL4002", HotReloadVerbosity.Normal);
@@ -36,6 +40,9 @@ internal static class RuntimeMessages
     /// <summary>The report line of a reload's outcome.</summary>
     public static MessageKind For(ReloadResult result) => result.Status switch
     {
+        // An edit that needs a restart is one that was not applied: shown even when quiet.
+        _ when result.NeedRestart.Count > 0 && result.Status is ReloadStatus.Applied or ReloadStatus.NoChanges
+            => (result.Status == ReloadStatus.Applied ? Applied : NoChanges) with { ShownFrom = HotReloadVerbosity.Quiet },
         ReloadStatus.Applied => Applied,
         ReloadStatus.NoChanges => result.Diagnostics.Count > 0 ? NoChangesWithWarnings : NoChanges,
         ReloadStatus.CompileFailed => CompileFailed,

@@ -18,8 +18,24 @@ internal sealed class AddedFieldStorage(ModuleDefinition module, Retargeter reta
     /// <summary>Methods whose bodies still need retargeting.</summary>
     public List<MethodDefinition> Bodies { get; } = [];
 
-    /// <summary>Initializers that could not be lifted (the field starts at its default value).</summary>
-    public List<string> Unlifted { get; } = [];
+    /// <summary>
+    /// Fields of <paramref name="type"/> that a constructor stores but whose initial value cannot be computed on its
+    /// own, because it comes from the constructor's parameters or flows through its code (a primary constructor
+    /// parameter the class keeps, <c>int _x = p * 2;</c>, a static field assigned in the static constructor's body).
+    /// Added to a live class, such a field could only read its default value on existing objects: a rude edit.
+    /// </summary>
+    public static IReadOnlySet<string> ConstructorOnlyFields(TypeDefinition type)
+    {
+        var found = new HashSet<string>();
+        var staticConstructor = type.Methods.FirstOrDefault(m => m.IsConstructor && m.IsStatic && m.HasBody);
+        var constructor = type.Methods.FirstOrDefault(m => m.IsConstructor && !m.IsStatic && m.HasBody && !ChainsToThis(m));
+        foreach (var field in type.Fields.Where(f => !f.IsLiteral))
+        {
+            var (method, store) = field.IsStatic ? (staticConstructor, Code.Stsfld) : (constructor, Code.Stfld);
+            if (method != null && Stores(method, field, store) && InitializerRun(method, field, store, startsWithThis: !field.IsStatic) == null) found.Add(field.Name);
+        }
+        return found;
+    }
 
     /// <summary>Creates homes for <paramref name="fields"/> of <paramref name="owner"/> (a type of the recompiled module).</summary>
     public IEnumerable<((string, string) Key, AddedFieldHome Home)> Create(TypeDefinition owner, IReadOnlyList<AddedFieldChange> fields)
@@ -55,7 +71,7 @@ internal sealed class AddedFieldStorage(ModuleDefinition module, Retargeter reta
             foreach (var i in InstructionCloner.Clone(run.Value.Run, run.Value.Store, landing, setup.Body)) setup.Append(i);
             setup.Append(landing);
         }
-        else if (staticConstructor != null && Stores(staticConstructor, field, Code.Stsfld)) Unlifted.Add(field.FullName);
+        else if (staticConstructor != null && Stores(staticConstructor, field, Code.Stsfld)) throw CannotLift(field);
         return new AddedFieldHome(field, null, null);
     }
 
@@ -123,7 +139,7 @@ internal sealed class AddedFieldStorage(ModuleDefinition module, Retargeter reta
             Bodies.Add(method);
             return method;
         }
-        if (constructor != null && Stores(constructor, field, Code.Stfld)) Unlifted.Add(field.FullName);
+        if (constructor != null && Stores(constructor, field, Code.Stfld)) throw CannotLift(field);
         method.ReturnType = valueType;
         var value = new VariableDefinition(valueType);
         method.Body.Variables.Add(value);
@@ -153,6 +169,10 @@ internal sealed class AddedFieldStorage(ModuleDefinition module, Retargeter reta
             or Code.Ldarga or Code.Ldarga_S or Code.Starg or Code.Starg_S or Code.Ret);
         return usesFrame || !InstructionCloner.IsSelfContained(run, code[end]) ? null : (run, code[end]);
     }
+
+    // The diff rejects such fields (RudeEditKind.FieldNeedsConstructor) before a patch is built.
+    private static InvalidOperationException CannotLift(FieldDefinition field) =>
+        new($"the initial value of added field {field.FullName} depends on the constructor; the change set should have rejected it");
 
     private static bool Stores(MethodDefinition method, FieldDefinition field, Code store) =>
         method.Body.Instructions.Any(i => i.OpCode.Code == store && i.Operand == field);

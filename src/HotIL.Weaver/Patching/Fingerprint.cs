@@ -24,6 +24,14 @@ public static class Fingerprint
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(writer.Text.ToString())));
     }
 
+    /// <summary>The fingerprint of instructions <paramref name="start"/> (inclusive) to <paramref name="end"/> (exclusive) of <paramref name="method"/>'s body.</summary>
+    public static string OfRun(MethodDefinition method, int start, int end)
+    {
+        var writer = new Writer(method.Module);
+        writer.Run(method, start, end);
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(writer.Text.ToString())));
+    }
+
     private sealed class Writer(ModuleDefinition module)
     {
         private readonly Dictionary<TypeDefinition, string> _helpers = [];
@@ -38,6 +46,19 @@ public static class Fingerprint
             {
                 foreach (var f in helper.Fields) Text.Append("field ").Append(Field(f)).Append('\n');
                 foreach (var m in helper.Methods) AppendMethod(m);
+            }
+        }
+
+        public void Run(MethodDefinition method, int start, int end)
+        {
+            var code = method.Body.Instructions;
+            var index = new Dictionary<Instruction, int>(code.Count);
+            for (var i = 0; i < code.Count; i++) index[code[i]] = i - start;
+            for (var i = start; i < end; i++)
+            {
+                Text.Append(code[i].OpCode.Name).Append(' ');
+                AppendOperand(code[i].Operand, index);
+                Text.Append('\n');
             }
         }
 

@@ -26,7 +26,30 @@ public sealed record MethodShape(
 
     /// <summary>For a lambda or local function: where its body starts in the source, by which it is matched across compilations.</summary>
     public SourceSpan? BodySpan { get; init; }
+
+    /// <summary>The methods of the same module it calls, or whose address it takes (for delegates).</summary>
+    public IReadOnlyList<MethodUse> Uses { get; init; } = [];
+
+    /// <summary>Its custom attributes, its parameters' and its return value's, as written (the compiler's own left out).</summary>
+    public string Attributes { get; init; } = "";
+
+    /// <summary>Whether code outside the assembly can call it (public or protected, in a type that is too).</summary>
+    public bool IsVisibleOutside { get; init; }
 }
+
+/// <summary>How a method uses another method of its module.</summary>
+public enum MethodUseKind
+{
+    /// <summary>A call, once per run of the caller.</summary>
+    Call,
+    /// <summary>A call inside a loop of the caller.</summary>
+    CallInLoop,
+    /// <summary>The method's address is taken (a delegate is made of it): it may be called from anywhere, any time.</summary>
+    Address,
+}
+
+/// <summary>One use of a method by another.</summary>
+public sealed record MethodUse(MethodKey Callee, MethodUseKind Kind);
 
 /// <summary>How a method takes part in virtual dispatch.</summary>
 public enum VirtualRole
@@ -53,6 +76,21 @@ public sealed record TypeShape(
 {
     /// <summary>Whether it is a closure the compiler made (a display class or static lambda cache) rather than the user's type.</summary>
     public bool IsClosure { get; init; }
+
+    /// <summary>Its custom attributes as written (the compiler's own left out).</summary>
+    public string Attributes { get; init; } = "";
+
+    /// <summary>Custom attributes of its fields, properties and events, by member name.</summary>
+    public IReadOnlyDictionary<string, string> MemberAttributes { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// What its static constructor does, split by the static field each part of it stores (a field initializer is the
+    /// code before its store); <c>.cctor</c> is what follows the last store. Empty without a static constructor.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> StaticInitializers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Fields whose initial value only a constructor can compute (see <see cref="AddedFieldStorage.ConstructorOnlyFields"/>).</summary>
+    public IReadOnlySet<string> ConstructorOnlyFields { get; init; } = new HashSet<string>();
 }
 
 /// <summary>
@@ -61,11 +99,15 @@ public sealed record TypeShape(
 /// </summary>
 public sealed class ModuleSnapshot
 {
-    private ModuleSnapshot(IReadOnlyDictionary<string, TypeShape> types, IReadOnlyDictionary<MethodKey, MethodShape> methods)
+    private ModuleSnapshot(IReadOnlyDictionary<string, TypeShape> types, IReadOnlyDictionary<MethodKey, MethodShape> methods, MethodKey? entryPoint)
     {
         Types = types;
         Methods = methods;
+        EntryPoint = entryPoint;
     }
+
+    /// <summary>The program's entry point (<c>Main</c>, or the method of top-level statements); null for a library.</summary>
+    public MethodKey? EntryPoint { get; }
 
     /// <summary>User types and their closures by full name.</summary>
     public IReadOnlyDictionary<string, TypeShape> Types { get; }
@@ -83,7 +125,7 @@ public sealed class ModuleSnapshot
             types[type.FullName] = ShapeOf(type);
             foreach (var method in type.Methods) methods[MethodKey.For(method)] = ShapeOf(method, DocumentsOf(method));
         }
-        return new ModuleSnapshot(types, methods);
+        return new ModuleSnapshot(types, methods, EntryPointOf(module));
     }
 
     /// <summary>
@@ -100,9 +142,10 @@ public sealed class ModuleSnapshot
         var previousByType = previous.Methods.Values.ToLookup(m => m.Key.DeclaringTypeFullName);
         foreach (var type in UserTypes(module))
         {
-            types[type.FullName] = ShapeOf(type);
             var documents = type.Methods.ToDictionary(m => m, DocumentsOf);
             var touched = documents.Values.Any(d => d.Any(compiledInFull.Contains));
+            // An untouched type's static constructor is a stub here: its shape as compiled in full stands.
+            types[type.FullName] = touched ? ShapeOf(type) : previous.Types.GetValueOrDefault(type.FullName) ?? ShapeOf(type);
             foreach (var old in previousByType[type.FullName])
                 if (!touched || IsStubbed(old.Documents, compiledInFull)) methods[old.Key] = old;
             if (!touched) continue;
@@ -116,7 +159,7 @@ public sealed class ModuleSnapshot
             types[name] = shape;
             foreach (var old in previousByType[name]) methods[old.Key] = old;
         }
-        return new ModuleSnapshot(types, methods);
+        return new ModuleSnapshot(types, methods, EntryPointOf(module));
     }
 
     private static bool IsStubbed(IReadOnlyList<string> documents, IReadOnlySet<string> compiledInFull) =>
@@ -149,6 +192,9 @@ public sealed class ModuleSnapshot
             ReadOnlyArguments = ReadOnlyArgs.Describe(method),
             Documents = documents,
             BodySpan = GeneratedCode.IsFunctionBody(method) ? GeneratedCode.BodySpanOf(method) : null,
+            Uses = MethodUses.Of(method),
+            Attributes = AttributeText.Of(method),
+            IsVisibleOutside = (method.IsPublic || method.IsFamily || method.IsFamilyOrAssembly) && IsVisibleOutside(method.DeclaringType),
         };
     }
 
@@ -188,5 +234,37 @@ public sealed class ModuleSnapshot
         type.IsEnum ? type.Fields.Where(f => f.IsLiteral).Select(f => f.Name + "=" + f.Constant).ToArray() : [])
     {
         IsClosure = GeneratedCode.IsClosure(type),
+        Attributes = AttributeText.Of(type),
+        MemberAttributes = type.Fields.Cast<IMemberDefinition>().Concat(type.Properties).Concat(type.Events)
+            .GroupBy(m => m.Name).ToDictionary(g => g.Key, g => string.Join(";", g.Select(m => AttributeText.Of(m)))),
+        StaticInitializers = StaticInitializers(type),
+        ConstructorOnlyFields = type.IsClass && !type.IsInterface ? AddedFieldStorage.ConstructorOnlyFields(type) : new HashSet<string>(),
     };
+
+    private static MethodKey? EntryPointOf(ModuleDefinition module) => module.EntryPoint == null ? null : MethodKey.For(module.EntryPoint);
+
+    private static bool IsVisibleOutside(TypeDefinition type)
+    {
+        for (var t = type; t != null; t = t.DeclaringType)
+            if (!(t.IsPublic || t.IsNestedPublic || t.IsNestedFamily || t.IsNestedFamilyOrAssembly)) return false;
+        return true;
+    }
+
+    // Field initializers run first in a static constructor, each ending with the store to its field.
+    private static Dictionary<string, string> StaticInitializers(TypeDefinition type)
+    {
+        var parts = new Dictionary<string, string>();
+        var cctor = type.Methods.FirstOrDefault(m => m.IsConstructor && m.IsStatic && m.HasBody);
+        if (cctor == null) return parts;
+        var code = cctor.Body.Instructions;
+        var start = 0;
+        for (var i = 0; i < code.Count; i++)
+        {
+            if (code[i].OpCode.Code != Mono.Cecil.Cil.Code.Stsfld || code[i].Operand is not FieldDefinition field || field.DeclaringType != type) continue;
+            parts[field.Name] = parts.GetValueOrDefault(field.Name) + Fingerprint.OfRun(cctor, start, i + 1);
+            start = i + 1;
+        }
+        parts[".cctor"] = Fingerprint.OfRun(cctor, start, code.Count);
+        return parts;
+    }
 }

@@ -13,9 +13,6 @@ namespace HotIL.Weaver.Patching;
 /// </summary>
 public static class PatchBuilder
 {
-    /// <summary>Diagnostic ID of the warning for an added field whose initializer could not be lifted out.</summary>
-    public const string UnliftedInitializer = "HOTIL2003";
-
     /// <summary>Diagnostic ID of the warning for a removed generic method, which keeps its last body.</summary>
     public const string RemovedGenericKept = "HOTIL2004";
 
@@ -70,9 +67,6 @@ public static class PatchBuilder
         retargeter.Drain();
 
         foreach (var (key, home) in fieldHomes) patch.AddedFields[key] = home;
-        foreach (var field in storage.Unlifted)
-            patch.Warnings.Add(new EditWarning(UnliftedInitializer, field, null,
-                $"the initializer of added field {field} could not be run for objects that already exist; they read its default value"));
         foreach (var holder in retargeter.Holders) MakeHolder(holder, retargeter, keys, changed, added, [.. storage.Members, .. dispatch.Members]);
         RemoveUnused(compiled, retargeter);
         ClearModuleType(compiled);

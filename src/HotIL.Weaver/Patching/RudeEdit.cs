@@ -29,6 +29,8 @@ public enum RudeEditKind
     MethodAddedToUnsupportedType,
     /// <summary>A struct method became readonly or mutating, or a parameter changed between <c>in</c> and <c>ref</c>.</summary>
     ReadOnlinessChanged,
+    /// <summary>A field was added whose initial value only a constructor can compute (objects that exist never ran it).</summary>
+    FieldNeedsConstructor,
 }
 
 /// <summary>An edit the reload rejected, with where it is.</summary>
@@ -74,6 +76,7 @@ public static class RudeEdits
         [RudeEditKind.MethodNotReloadable] = new("HOTIL1011", "{0} changed but cannot be reloaded"),
         [RudeEditKind.MethodAddedToUnsupportedType] = new("HOTIL1012", "adding method {0} to this kind of type is not supported yet; restart to apply"),
         [RudeEditKind.ReadOnlinessChanged] = new("HOTIL1013", "changing whether {0} may modify its struct receiver or an argument (readonly, in, ref) cannot be applied; restart to apply"),
+        [RudeEditKind.FieldNeedsConstructor] = new("HOTIL1014", "{0} would be a new field whose value comes from the constructor, which objects that already exist will not run again; restart to apply"),
     };
 
     /// <summary>The row of <paramref name="kind"/>.</summary>

@@ -14,10 +14,11 @@ internal static class TestCompiler
         .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
         .ToArray();
 
-    public static (byte[] Assembly, byte[] Pdb) Compile(string assemblyName, string source, bool optimize = false, string path = "/src/Sample.cs")
+    public static (byte[] Assembly, byte[] Pdb) Compile(string assemblyName, string source, bool optimize = false, string path = "/src/Sample.cs",
+        OutputKind kind = OutputKind.DynamicallyLinkedLibrary)
     {
         var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest), path, System.Text.Encoding.UTF8);
-        var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary,
+        var options = new CSharpCompilationOptions(kind,
             optimizationLevel: optimize ? OptimizationLevel.Release : OptimizationLevel.Debug,
             allowUnsafe: true, nullableContextOptions: NullableContextOptions.Enable, deterministic: true);
         var compilation = CSharpCompilation.Create(assemblyName, [tree], References, options);

@@ -1,22 +1,19 @@
-using HotIL.Weaver;
-using HotIL.Weaver.Patching;
-
-namespace HotIL.Reporting;
+namespace HotIL.Weaver;
 
 /// <summary>
 /// Names members as the user wrote them: <c>Shop.Cart.Total(int)</c>, and for the compiler's methods the
 /// member they are written in and where, <c>lambda in Program.&lt;Main&gt;$ at Program.cs:12</c>.
 /// </summary>
-internal static class MemberNames
+public static class MemberNames
 {
-    /// <summary>The readable name of <paramref name="key"/>; <paramref name="shape"/> gives a lambda's place.</summary>
-    public static string Of(MethodKey key, MethodShape? shape = null)
+    /// <summary>The readable name of <paramref name="key"/>; <paramref name="bodySpan"/> gives a lambda's place.</summary>
+    public static string Of(MethodKey key, SourceSpan? bodySpan = null)
     {
         var name = key.Name;
         if (!GeneratedCode.IsLambdaName(name) && !GeneratedCode.IsLocalFunctionName(name)) return key.DisplayName;
         var owner = OwnerType(key.DeclaringTypeFullName) + "." + OwnerMember(name);
         var what = GeneratedCode.IsLambdaName(name) ? "lambda" : "local function " + LocalFunctionName(name);
-        var place = shape?.BodySpan is { } span ? $" at {Path.GetFileName(span.Document)}:{span.StartLine}" : "";
+        var place = bodySpan is { } span ? $" at {Path.GetFileName(span.Document)}:{span.StartLine}" : "";
         return $"{what} in {owner}{place}";
     }
 
