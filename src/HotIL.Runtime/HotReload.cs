@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using HotIL.Reporting;
 using HotIL.Weaver;
 
@@ -23,12 +24,16 @@ public static class HotReload
     private static TimeSpan _gracePeriod = TimeSpan.FromSeconds(1);
     private static string? _verbosityProblem;
     private static HotReloadVerbosity _verbosity = VerbositySetting.Read(out _verbosityProblem);
+    private static readonly LogFile? ConfiguredLogFile = LogFile.OpenConfigured();
+    private static int _startReported;
+    private static bool? _programWatches;
 
     /// <summary>
     /// Where HotIL writes one line per reload, its start-up lines and its diagnostics, each prefixed with
-    /// <c>[HotIL]</c>; null silences it. Default: standard error.
+    /// <c>[HotIL]</c>; null silences it. Default: the file named by the <c>HOTIL_LOG_FILE</c> environment variable
+    /// or the build's <c>HotILLogFile</c> property, else standard error.
     /// </summary>
-    public static TextWriter? Output { get; set; } = Console.Error;
+    public static TextWriter? Output { get; set; } = ConfiguredLogFile?.Writer ?? Console.Error;
 
     /// <summary>
     /// How much HotIL writes to <see cref="Output"/>. Default: the <c>HOTIL_VERBOSITY</c> environment
@@ -111,52 +116,67 @@ public static class HotReload
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static void Register(Type registry, string manifestPath)
     {
+        var assembly = registry.Assembly;
+        Action<MessageKind, string> report = static (_, _) => { };
         // Runs inside a module initializer: an exception here would kill the program.
         try
         {
-            ReportVerbosityProblemOnce();
-            var assembly = registry.Assembly;
-            var manifest = FindManifest(assembly, manifestPath);
+            // A process that only loaded woven libraries (a test host, a plugin host) hears nothing from HotIL: its
+            // output is not HotIL's to use.
+            if (WatchSetting.Forced == true || WatchSetting.IsWovenProgram(assembly))
+            {
+                report = Write;
+                ReportStartOnce();
+            }
+            // Native AOT: nothing can be compiled or loaded, so the program runs as built (ReportStartOnce said so).
+            if (!RuntimeFeature.IsDynamicCodeSupported) return;
+            var manifest = FindManifest(assembly, manifestPath, report);
             if (manifest == null) return;
+            if (assembly == Assembly.GetEntryAssembly()) _programWatches = manifest.Watch;
             ReloadSession session;
             lock (Gate)
             {
-                session = new ReloadSession(assembly, manifest, line => Write(RuntimeMessages.ForSessionLine(line), line), _gracePeriod);
+                session = new ReloadSession(assembly, manifest, line => report(RuntimeMessages.ForSessionLine(line), line), _gracePeriod);
                 Sessions.Add(session);
             }
             if (ShouldWatch(manifest)) session.Ready.ContinueWith(t => StartWatching(session, t), TaskScheduler.Default);
         }
         catch (Exception e)
         {
-            Write(RuntimeMessages.ReloadingDisabled, $"reloading is disabled for {registry.Assembly.GetName().Name}: {e.Message}");
+            report(RuntimeMessages.ReloadingDisabled, $"reloading is disabled for {assembly.GetName().Name}: {e.Message}");
         }
     }
 
-    private static void ReportVerbosityProblemOnce()
+    // Once per process, before anything else: where the lines go (on standard error, the one place sure to be seen),
+    // a verbosity that was not understood, and whether this runtime can reload at all.
+    private static void ReportStartOnce()
     {
-        if (Interlocked.Exchange(ref _verbosityProblem, null) is { } problem) Write(RuntimeMessages.UnknownVerbosity, problem);
+        if (Interlocked.Exchange(ref _startReported, 1) == 1) return;
+        if (ConfiguredLogFile is { Writer: not null } log)
+            OutputWriter.Write(Console.Error, Verbosity, RuntimeMessages.LogFileInUse, $"writing reports to {log.Path}");
+        if (ConfiguredLogFile is { Problem: { } problem } unusable)
+            Write(RuntimeMessages.LogFileUnusable, $"cannot write reports to {unusable.Path} ({problem}); writing them to standard error");
+        if (Interlocked.Exchange(ref _verbosityProblem, null) is { } verbosityProblem) Write(RuntimeMessages.UnknownVerbosity, verbosityProblem);
+        if (!RuntimeFeature.IsDynamicCodeSupported)
+            Write(RuntimeMessages.NoDynamicCode, "this runtime cannot load code compiled while the program runs (native AOT); hot reload is off and the program runs as built");
     }
 
-    private static Manifest? FindManifest(Assembly assembly, string buildPath)
+    private static Manifest? FindManifest(Assembly assembly, string buildPath, Action<MessageKind, string> report)
     {
         var beside = string.IsNullOrEmpty(assembly.Location) ? null : Path.ChangeExtension(assembly.Location, ".hotil.json");
         var path = beside != null && File.Exists(beside) ? beside : File.Exists(buildPath) ? buildPath : null;
         if (path == null)
         {
-            Write(RuntimeMessages.NoManifest, $"no manifest found for {assembly.GetName().Name} (looked for {beside ?? "(no location)"} and {buildPath}); the program runs without reloading");
+            report(RuntimeMessages.NoManifest, $"no manifest found for {assembly.GetName().Name} (looked for {beside ?? "(no location)"} and {buildPath}); the program runs without reloading");
             return null;
         }
         return Manifest.FromJson(File.ReadAllText(path));
     }
 
-    // The build decides (Debug watches by default); HOTIL_WATCH=0/1 overrides it for one run.
+    // HOTIL_WATCH=0/1 decides for one run; otherwise the woven program's build does (Debug watches by default), and
+    // a process that is not a woven program does not watch.
     private static bool ShouldWatch(Manifest manifest) =>
-        Environment.GetEnvironmentVariable("HOTIL_WATCH") switch
-        {
-            "1" or "true" => true,
-            "0" or "false" => false,
-            _ => manifest.Watch,
-        };
+        WatchSetting.Forced ?? (manifest.Watch && WatchSetting.ProgramAsksToWatch(() => _programWatches));
 
     private static void StartWatching(ReloadSession session, Task ready)
     {

@@ -1,9 +1,10 @@
+using System.Text.RegularExpressions;
 using HotIL.Reporting;
 
 namespace HotIL.Package.Tests;
 
 /// <summary>What the running program writes at each verbosity, and how the verbosity is configured (in process).</summary>
-public sealed class ReportingTests
+public sealed partial class ReportingTests
 {
     private static readonly ReloadResult Applied = new("App", ReloadStatus.Applied, 2, TimeSpan.FromMilliseconds(12))
     {
@@ -71,6 +72,65 @@ public sealed class ReportingTests
             Environment.SetEnvironmentVariable(VerbositySetting.EnvironmentVariable, saved);
         }
     }
+
+    [Fact]
+    public void Log_file_is_appended_to_and_keeps_every_line_whole_when_several_threads_write()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"hotil-log-{Guid.NewGuid():N}", "nested", "hotil.log");
+        var saved = Environment.GetEnvironmentVariable(LogFile.EnvironmentVariable);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, "earlier run\n");
+            Environment.SetEnvironmentVariable(LogFile.EnvironmentVariable, path);
+            var log = LogFile.OpenConfigured()!;
+            log.Path.Should().Be(path);
+
+            Parallel.For(0, 8, thread =>
+            {
+                for (var i = 0; i < 200; i++)
+                    OutputWriter.Write(log.Writer, HotReloadVerbosity.Normal, RuntimeMessages.CompileFailed, $"thread {thread} line {i}", [$"detail {thread}.{i}"]);
+            });
+
+            var lines = ReadShared(path);
+            lines[0].Should().Be("earlier run", "the file is appended to, not replaced");
+            lines.Skip(1).Should().HaveCount(8 * 200 * 2).And.OnlyContain(l => WholeLine().IsMatch(l), "no two writes interleave within a line");
+            log.Writer!.Dispose();
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(LogFile.EnvironmentVariable, saved);
+        }
+    }
+
+    [Fact]
+    public void Log_file_that_cannot_be_opened_is_a_problem_with_the_reason_and_no_writer()
+    {
+        var saved = Environment.GetEnvironmentVariable(LogFile.EnvironmentVariable);
+        var file = Path.GetTempFileName();
+        try
+        {
+            // A path below a regular file cannot be created.
+            Environment.SetEnvironmentVariable(LogFile.EnvironmentVariable, Path.Combine(file, "hotil.log"));
+            var log = LogFile.OpenConfigured()!;
+            log.Writer.Should().BeNull();
+            log.Problem.Should().NotBeNullOrEmpty();
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(LogFile.EnvironmentVariable, saved);
+            File.Delete(file);
+        }
+    }
+
+    private static string[] ReadShared(string path)
+    {
+        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    [GeneratedRegex(@"^\[HotIL\] (thread \d line \d+ \[HOTIL4005\]|  detail \d\.\d+)$")]
+    private static partial Regex WholeLine();
 
     private static string[] Lines(HotReloadVerbosity verbosity, params ReloadResult[] results)
     {

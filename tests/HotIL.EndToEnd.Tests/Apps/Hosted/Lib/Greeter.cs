@@ -1,0 +1,6 @@
+namespace Lib;
+
+public static class Greeter
+{
+    public static string Greet(string name) => $"hello-{name}";
+}
