@@ -20,9 +20,10 @@ internal sealed class RunningProgram : IDisposable
         process.BeginErrorReadLine();
     }
 
-    public static RunningProgram Start(string workingDirectory, string assembly, IReadOnlyDictionary<string, string>? environment = null)
+    public static RunningProgram Start(string workingDirectory, string assembly, IReadOnlyDictionary<string, string>? environment = null,
+        params string[] arguments)
     {
-        var start = Dotnet.StartInfo(workingDirectory, [assembly]);
+        var start = Dotnet.StartInfo(workingDirectory, [assembly, .. arguments]);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         return new(Process.Start(start)!);
     }

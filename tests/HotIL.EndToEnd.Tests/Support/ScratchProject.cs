@@ -23,14 +23,16 @@ internal sealed class ScratchProject : IDisposable
     public string Name { get; }
 
     /// <summary>Copies <c>Apps/&lt;app&gt;</c> and writes a project file that imports HotIL unless UseHotIL=false.</summary>
-    public static ScratchProject Create(string app)
+    /// <param name="app">The folder under Apps.</param>
+    /// <param name="sdk">The project's SDK (<c>Microsoft.NET.Sdk.Web</c> for an ASP.NET Core app).</param>
+    public static ScratchProject Create(string app, string sdk = "Microsoft.NET.Sdk")
     {
         var directory = Path.Combine(Path.GetTempPath(), $"hotil-e2e-{app}-{Guid.NewGuid():N}"[..40]);
         System.IO.Directory.CreateDirectory(directory);
         foreach (var file in System.IO.Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "Apps", app)))
             File.Copy(file, Path.Combine(directory, Path.GetFileName(file)));
         File.WriteAllText(Path.Combine(directory, app + ".csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
+            <Project Sdk="{sdk}">
               <PropertyGroup>
                 <OutputType>Exe</OutputType>
                 <TargetFramework>net10.0</TargetFramework>
@@ -75,8 +77,8 @@ internal sealed class ScratchProject : IDisposable
         return output;
     }
 
-    public RunningProgram Start(string configuration, IReadOnlyDictionary<string, string>? environment = null) =>
-        RunningProgram.Start(Directory, OutputAssembly(configuration), environment);
+    public RunningProgram Start(string configuration, IReadOnlyDictionary<string, string>? environment = null, params string[] arguments) =>
+        RunningProgram.Start(Directory, OutputAssembly(configuration), environment, arguments);
 
     public string PathOf(string file) => Path.Combine(Directory, file);
 
