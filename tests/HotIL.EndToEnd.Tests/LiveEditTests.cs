@@ -63,6 +63,31 @@ public class LiveEditTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Reloaded_handlers_see_the_generation_they_announce_while_later_saves_wait_for_them()
+    {
+        using var project = ScratchProject.Create("Counter");
+        project.Build("Debug");
+        using var program = project.Start("Debug", new Dictionary<string, string> { ["COUNTER_SLOW_HANDLER"] = "1" });
+        program.WaitForError(l => l.Contains("[HotIL] watching"), Patience);
+
+        // The second save lands while the first reload's handler runs.
+        project.Edit("Rules.cs", "\"plus-one\"", "\"r1\"");
+        Thread.Sleep(120);
+        project.Edit("Rules.cs", "\"r1\"", "\"r2\"");
+        program.WaitForLine(l => l.StartsWith("handler ", StringComparison.Ordinal) && l.EndsWith("rule=r2", StringComparison.Ordinal), Patience);
+
+        var handlers = program.StandardOutputSoFar.Split('\n').Where(l => l.StartsWith("handler ", StringComparison.Ordinal)).ToList();
+        output.WriteLine(string.Join('\n', handlers));
+        handlers.Should().OnlyContain(l => Installed(l) == Announced(l), "no later generation is installed while a handler of an earlier one runs");
+        handlers.Select(Announced).Should().BeInAscendingOrder();
+        if (handlers.Count > 1) handlers[0].Should().EndWith("rule=r1", "the first handler ran the code of the generation it announced");
+    }
+
+    private static int Announced(string handlerLine) => int.Parse(handlerLine.Split(' ')[1].Split('=')[1]);
+
+    private static int Installed(string handlerLine) => int.Parse(handlerLine.Split(' ')[2].Split('=')[1]);
+
+    [Fact]
     public void E07_deleted_method_called_from_old_code_throws_an_exception_naming_it_and_its_generation()
     {
         using var project = ScratchProject.Create("Counter");

@@ -129,6 +129,26 @@ public class LambdaEditTests
     }
 
     [Theory, MemberData(nameof(Configurations))]
+    public async Task Lambdas_made_in_iterators_and_async_methods_take_edits(bool optimize)
+    {
+        var p = Live("""
+            public static class Made
+            {
+                public static System.Collections.Generic.IEnumerable<System.Func<int>> InIterator(int k) { yield return () => k + 1; yield return static () => 2; }
+                public static async System.Threading.Tasks.Task<System.Func<int>> InAsync(int k) { await System.Threading.Tasks.Task.Yield(); return () => k + 3; }
+            }
+            """, optimize);
+        var fromIterator = ((IEnumerable<Func<int>>)p.Call("S.Made", "InIterator", 10)!).ToList();
+        var fromAsync = await (Task<Func<int>>)p.Call("S.Made", "InAsync", 10)!;
+        Edit(p, "() => k + 1", "() => k + 100", optimize);
+        Edit(p, "static () => 2", "static () => 200", optimize);
+        Edit(p, "() => k + 3", "() => k + 300", optimize);
+        fromIterator.Select(f => f()).Should().Equal(110, 200);
+        fromAsync().Should().Be(310);
+        p.Stale.Should().BeEmpty();
+    }
+
+    [Theory, MemberData(nameof(Configurations))]
     public void A_lambda_capturing_a_primary_constructor_parameter_takes_an_edit(bool optimize)
     {
         var p = Live("public class Counter(int start) { public System.Func<int> Next() => () => start++; }", optimize);

@@ -6,6 +6,13 @@ using Counter;
 // Lets a test check that a failing reload handler is reported and the reload still stands.
 if (Environment.GetEnvironmentVariable("COUNTER_THROWING_HANDLER") == "1")
     HotIL.HotReload.Reloaded += (_, _) => throw new InvalidOperationException("handler bug");
+// Lets a test see what a slow handler observes while more saves arrive.
+if (Environment.GetEnvironmentVariable("COUNTER_SLOW_HANDLER") == "1")
+    HotIL.HotReload.Reloaded += (_, result) =>
+    {
+        Thread.Sleep(300);
+        Console.WriteLine($"handler generation={result.Generation} installed={HotIL.HotReload.Generation} rule={Rules.Describe()}");
+    };
 // Lets a test ask for a reload without a watcher: the file's appearance is the request.
 var reloadRequest = Environment.GetEnvironmentVariable("COUNTER_RELOAD_REQUEST");
 #endif
