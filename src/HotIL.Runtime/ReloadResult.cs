@@ -63,6 +63,15 @@ public sealed class ReloadResult : EventArgs
     /// </summary>
     public IReadOnlyList<string> NeedRestart { get; init; } = [];
 
+    /// <summary>
+    /// IDs of the compile errors or rude edits that stopped the previous attempt and are gone now (the user fixed or
+    /// undid the edit): an attempt that applies, or finds nothing to apply, says the earlier report no longer holds.
+    /// </summary>
+    public IReadOnlyList<string> Resolved { get; init; } = [];
+
+    /// <summary>Whether an attempt that was not applied failed for the same reasons as the one before (the edit reported then is still there).</summary>
+    public bool Repeated { get; init; }
+
     /// <summary>Errors and warnings, each <c>file(line,col): severity ID: message</c> where the place is known.</summary>
     public IReadOnlyList<string> Diagnostics { get; init; } = [];
 
@@ -74,13 +83,18 @@ public sealed class ReloadResult : EventArgs
     {
         ReloadStatus.Applied =>
             $"{Assembly}: generation {Generation} applied in {Elapsed.TotalMilliseconds:0} ms: {ChangedMethods.Count} changed, {AddedMethods.Count} added, {RemovedMethods.Count} removed" +
-            (AddedTypes.Count > 0 ? $", {AddedTypes.Count} new types" : "") + RestartNote,
-        ReloadStatus.NoChanges when NeedRestart.Count > 0 => $"{Assembly}: no code to apply" + RestartNote,
+            (AddedTypes.Count > 0 ? $", {AddedTypes.Count} new types" : "") + RestartNote + ResolvedNote,
+        ReloadStatus.NoChanges when NeedRestart.Count > 0 || Resolved.Count > 0 =>
+            $"{Assembly}: no code {(NeedRestart.Count > 0 ? "to apply" : "changes")}" + RestartNote + ResolvedNote + $"; running generation {Generation}",
         ReloadStatus.NoChanges => $"{Assembly}: no code changes",
         ReloadStatus.CompileFailed => $"{Assembly}: the edit does not compile; still running generation {Generation}",
+        ReloadStatus.Rejected when Repeated =>
+            $"{Assembly}: the edit reported before still cannot be applied, so nothing saved since is applied either; still running generation {Generation}",
         ReloadStatus.Rejected => $"{Assembly}: the edit cannot be applied while the program runs; still running generation {Generation}",
         _ => $"{Assembly}: reload failed; still running generation {Generation}",
     };
+
+    private string ResolvedNote => Resolved.Count == 0 ? "" : $"; {string.Join(", ", Resolved)} resolved";
 
     private string RestartNote => NeedRestart.Count switch
     {

@@ -27,6 +27,8 @@ internal sealed class ReloadSession
     private SourceSet _sources = null!;
     private LoadedWorld _world = null!;
     private ModuleSnapshot _applied = null!;
+    // IDs of what stopped the last attempt (compile errors, rude edits); empty when the sources were accepted.
+    private string[] _unresolved = [];
     private DefaultAssemblyResolver _resolver = null!;
     private readonly Lazy<Task> _ready;
 
@@ -106,6 +108,7 @@ internal sealed class ReloadSession
             }
             catch (Exception e)
             {
+                _unresolved = [RuntimeMessages.PatchFailedId];
                 return new ReloadResult(Name, ReloadStatus.Failed, Generation, clock.Elapsed)
                 {
                     Diagnostics = [$"error {RuntimeMessages.PatchFailedId}: building or loading the patch failed: {e}"],
@@ -117,7 +120,8 @@ internal sealed class ReloadSession
     private ReloadResult ReloadLocked(Stopwatch clock, IReadOnlyCollection<string>? touched, Action? installed)
     {
         var edits = _sources.Changes(_compiler, touched);
-        if (edits.Count == 0) return new ReloadResult(Name, ReloadStatus.NoChanges, Generation, clock.Elapsed);
+        // After a rejected or failed attempt the compiler holds sources the program does not run: try them again.
+        if (edits.Count == 0 && _unresolved.Length == 0) return new ReloadResult(Name, ReloadStatus.NoChanges, Generation, clock.Elapsed);
         foreach (var (path, text) in edits) _compiler.Update(path, text);
         var stages = new StageClock();
 
@@ -125,8 +129,7 @@ internal sealed class ReloadSession
         stages.Lap("compile", compiled.CompiledInFull is { } inFull
             ? $"{inFull.Count} of {_compiler.SourcePaths.Count} files in full, {compiled.FilesCompiled - inFull.Count} as declarations"
             : "every file in full");
-        if (!compiled.Succeeded)
-            return new ReloadResult(Name, ReloadStatus.CompileFailed, Generation, clock.Elapsed) { Diagnostics = compiled.Errors, Stages = stages.Laps };
+        if (!compiled.Succeeded) return NotApplied(ReloadStatus.CompileFailed, compiled.Errors, ProblemIds(compiled.Errors), clock, stages);
 
         var module = Read(compiled);
         stages.Lap("read");
@@ -140,14 +143,16 @@ internal sealed class ReloadSession
             .Concat(stale.Select(s => Describe(s, snapshot))).ToArray();
         if (!changes.CanApply)
         {
-            var errors = changes.RudeEdits.Select(r => Format("error", r.Id, r.TypeFullName, r.MemberName, r.Message));
-            return new ReloadResult(Name, ReloadStatus.Rejected, Generation, clock.Elapsed) { Diagnostics = [.. errors, .. warnings], Stages = stages.Laps };
+            var errors = changes.RudeEdits.Select(r => Format("error", r.Id, r.TypeFullName, r.MemberName, r.Message)).ToArray();
+            return NotApplied(ReloadStatus.Rejected, [.. errors, .. warnings], changes.RudeEdits.Select(r => r.Id), clock, stages);
         }
         var needRestart = changes.Warnings.Where(w => w.NeedsRestart).Select(Subject).Distinct().ToArray();
+        var resolved = _unresolved.ToArray();
         if (changes.IsEmpty)
         {
             Accept(snapshot);
-            return new ReloadResult(Name, ReloadStatus.NoChanges, Generation, clock.Elapsed) { Diagnostics = warnings, NeedRestart = needRestart, Stages = stages.Laps };
+            return new ReloadResult(Name, ReloadStatus.NoChanges, Generation, clock.Elapsed)
+                { Diagnostics = warnings, NeedRestart = needRestart, Resolved = resolved, Stages = stages.Laps };
         }
 
         var patch = PatchBuilder.Build(module, changes, _world, Generation + 1);
@@ -156,20 +161,35 @@ internal sealed class ReloadSession
         Apply(patch);
         Generation = patch.Generation;
         installed?.Invoke();
+        var removed = changes.Removed.Select(k => MemberNames.Of(k, _applied.Methods.GetValueOrDefault(k)?.BodySpan)).ToArray();
         Accept(snapshot);
         stages.Lap("apply");
         return new ReloadResult(Name, ReloadStatus.Applied, Generation, clock.Elapsed)
         {
             ChangedMethods = changes.Changed.Select(k => MemberNames.Of(k, snapshot.Methods.GetValueOrDefault(k)?.BodySpan)).ToArray(),
             AddedMethods = changes.Added.Select(k => MemberNames.Of(k, snapshot.Methods.GetValueOrDefault(k)?.BodySpan)).ToArray(),
-            RemovedMethods = changes.Removed.Select(k => MemberNames.Of(k, _applied.Methods.GetValueOrDefault(k)?.BodySpan)).ToArray(),
+            RemovedMethods = removed,
             AddedTypes = changes.AddedTypes.Select(t => t.Replace('/', '.')).ToArray(),
             UpdatedTypes = ChangedTypes.Resolve(changes, _world.Assemblies.Values),
             Diagnostics = warnings,
             NeedRestart = needRestart,
+            Resolved = resolved,
             Stages = stages.Laps,
         };
     }
+
+    // The program keeps running what it ran; the IDs are remembered so that a later attempt can say they are resolved.
+    private ReloadResult NotApplied(ReloadStatus status, IReadOnlyList<string> diagnostics, IEnumerable<string> ids, Stopwatch clock, StageClock stages)
+    {
+        var problems = ids.Distinct().Order(StringComparer.Ordinal).ToArray();
+        var repeated = problems.Length > 0 && problems.SequenceEqual(_unresolved);
+        _unresolved = problems;
+        return new ReloadResult(Name, status, Generation, clock.Elapsed) { Diagnostics = diagnostics, Repeated = repeated, Stages = stages.Laps };
+    }
+
+    // "Program.cs(9,60): error CS1002: ; expected" → CS1002.
+    private static IEnumerable<string> ProblemIds(IEnumerable<string> errors) =>
+        errors.Select(e => e.Split(": error ", 2) is [_, var rest] ? rest.Split(':')[0] : "error");
 
     // What a warning is about, as the user names it: Shop.Cart.Total(int), Shop.Prices.Rate, the static constructor of Shop.Prices.
     private static string Subject(EditWarning warning)
@@ -187,7 +207,8 @@ internal sealed class ReloadSession
     // The running program now matches these sources: later edits are diffed against them.
     private void Accept(ModuleSnapshot snapshot)
     {
-        _applied = snapshot;
+        _applied = snapshot.Succeeding(_applied);
+        _unresolved = [];
         _compiler.Accept();
     }
 

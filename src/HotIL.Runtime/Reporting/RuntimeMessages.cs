@@ -41,7 +41,7 @@ internal static class RuntimeMessages
     public static MessageKind For(ReloadResult result) => result.Status switch
     {
         // An edit that needs a restart is one that was not applied: shown even when quiet.
-        _ when result.NeedRestart.Count > 0 && result.Status is ReloadStatus.Applied or ReloadStatus.NoChanges
+        _ when (result.NeedRestart.Count > 0 || result.Resolved.Count > 0) && result.Status is ReloadStatus.Applied or ReloadStatus.NoChanges
             => (result.Status == ReloadStatus.Applied ? Applied : NoChanges) with { ShownFrom = HotReloadVerbosity.Quiet },
         ReloadStatus.Applied => Applied,
         ReloadStatus.NoChanges => result.Diagnostics.Count > 0 ? NoChangesWithWarnings : NoChanges,

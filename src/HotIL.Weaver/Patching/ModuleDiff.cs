@@ -24,16 +24,24 @@ public static class ModuleDiff
         var added = new List<MethodKey>();
         var removed = new List<MethodKey>();
         // A new closure is not news to the user: the lambdas it holds are reported with the member they are written in.
-        var addedTypes = after.Types.Values.Where(t => !t.IsClosure && !before.Types.ContainsKey(t.FullName)).Select(t => t.FullName).Order(StringComparer.Ordinal).ToList();
+        // A type that comes back under a name it had before is the loaded type again, not a new one.
+        var addedTypes = after.Types.Values.Where(t => !t.IsClosure && !before.Types.ContainsKey(t.FullName) && !before.RemovedTypes.ContainsKey(t.FullName))
+            .Select(t => t.FullName).Order(StringComparer.Ordinal).ToList();
         var addedFields = new List<AddedFieldChange>();
         var addedOverrides = new List<(MethodKey, MethodKey)>();
 
         foreach (var (name, shape) in after.Types)
-            if (before.Types.TryGetValue(name, out var old)) CompareTypes(old, shape, rude, warnings, addedFields);
+            if ((before.Types.GetValueOrDefault(name) ?? before.RemovedTypes.GetValueOrDefault(name)) is { } old) CompareTypes(old, shape, rude, warnings, addedFields);
 
         foreach (var (key, method) in after.Methods)
         {
-            if (!before.Types.ContainsKey(key.DeclaringTypeFullName)) continue;
+            if (!before.Types.ContainsKey(key.DeclaringTypeFullName) && !before.RemovedTypes.ContainsKey(key.DeclaringTypeFullName)) continue;
+            // A method that comes back has its old slot, pointing at a tombstone: repoint it, whatever its body.
+            if (!before.Methods.ContainsKey(key) && before.RemovedMethods.TryGetValue(key, out var buried) && Returns(buried, method))
+            {
+                changed.Add(key);
+                continue;
+            }
             var exists = before.Methods.TryGetValue(key, out var old);
             // Woven callers copy read-only receivers and `in` arguments when they call a replaced body (decision 0010).
             if (exists && old!.ReadOnlyArguments != method.ReadOnlyArguments && old.NotReloadableBecause == null)
@@ -64,8 +72,12 @@ public static class ModuleDiff
             else removed.Add(key);
         }
         warnings.AddRange(StartupWarnings(after, changed));
-        return new ChangeSet(changed, added, removed, addedTypes, rude, warnings) { AddedFields = addedFields, AddedOverrides = addedOverrides };
+        return new ChangeSet(changed, added, removed, addedTypes, rude.Distinct().ToList(), warnings) { AddedFields = addedFields, AddedOverrides = addedOverrides };
     }
+
+    private static bool Returns(MethodShape buried, MethodShape method) =>
+        !buried.IsCompilerGenerated && buried.NotReloadableBecause == null && method.NotReloadableBecause == null
+        && !buried.IsStaticConstructor && buried.ReadOnlyArguments == method.ReadOnlyArguments;
 
     // One warning per static field whose initializer changed, and one for the rest of the static constructor: none of it runs again.
     private static IEnumerable<EditWarning> StaticInitializerWarnings(TypeShape before, TypeShape after, List<AddedFieldChange> addedFields)
@@ -132,6 +144,8 @@ public static class ModuleDiff
             rude.Add(new RudeEdit(RudeEditKind.VirtualMethodAdded, type.FullName, name,
                 "only overrides of a class method of this project and new virtual methods with a body can be added; not abstract or interface members, nor overrides of types outside the project such as ToString"));
         else if (method.IsConstructor) rude.Add(new RudeEdit(RudeEditKind.ConstructorAdded, type.FullName, name));
+        else if (method.NotReloadableBecause == Eligibility.AutoAccessorReason)
+            rude.Add(new RudeEdit(RudeEditKind.AutoPropertyAdded, type.FullName, method.Key.Name[(method.Key.Name.IndexOf('_') + 1)..]));
         else if (method.NotReloadableBecause != null)
             rude.Add(new RudeEdit(RudeEditKind.MethodAddedToUnsupportedType, type.FullName, name, method.NotReloadableBecause));
         else added.Add(method.Key);

@@ -109,6 +109,27 @@ public sealed class ModuleSnapshot
     /// <summary>The program's entry point (<c>Main</c>, or the method of top-level statements); null for a library.</summary>
     public MethodKey? EntryPoint { get; }
 
+    /// <summary>
+    /// Methods earlier snapshots had and this one does not, as they last were: the running program still has their
+    /// slots (tombstoned), so one that comes back is a change of that slot, not a new method.
+    /// </summary>
+    public IReadOnlyDictionary<MethodKey, MethodShape> RemovedMethods { get; private init; } = new Dictionary<MethodKey, MethodShape>();
+
+    /// <summary>Types earlier snapshots had and this one does not: the running program still has them loaded.</summary>
+    public IReadOnlyDictionary<string, TypeShape> RemovedTypes { get; private init; } = new Dictionary<string, TypeShape>();
+
+    /// <summary>This snapshot, remembering what <paramref name="previous"/> had (or remembered) and this one does not.</summary>
+    public ModuleSnapshot Succeeding(ModuleSnapshot previous)
+    {
+        var methods = new Dictionary<MethodKey, MethodShape>(previous.RemovedMethods);
+        foreach (var (key, shape) in previous.Methods) methods[key] = shape;
+        var types = new Dictionary<string, TypeShape>(previous.RemovedTypes);
+        foreach (var (name, shape) in previous.Types) types[name] = shape;
+        foreach (var key in Methods.Keys) methods.Remove(key);
+        foreach (var name in Types.Keys) types.Remove(name);
+        return new ModuleSnapshot(Types, Methods, EntryPoint) { RemovedMethods = methods, RemovedTypes = types };
+    }
+
     /// <summary>User types and their closures by full name.</summary>
     public IReadOnlyDictionary<string, TypeShape> Types { get; }
 

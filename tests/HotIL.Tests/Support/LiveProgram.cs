@@ -83,7 +83,7 @@ internal sealed class LiveProgram
         tamper?.Invoke(patch);
         var (context, repointed) = PatchApplier.Apply(patch, _world, _context);
         _lifetime.Applied(patch, context, repointed, DateTime.UtcNow);
-        _applied = snapshot;
+        _applied = snapshot.Succeeding(_applied);
         Generation = patch.Generation;
         return changes;
     }
