@@ -59,14 +59,14 @@ internal sealed partial class Tool
     private static partial Regex WatchApplied();
 }
 
-/// <summary>Starts a program under a tool, waits until it takes edits, then edits it and times each edit.</summary>
+/// <summary>Starts a program under a tool, waits until it takes edits, then makes one kind of edit again and again and times each.</summary>
 internal static partial class LiveRunner
 {
-    public static LiveRun Run(PreparedTarget target, Tool tool, Settings settings)
+    public static LiveRun Run(PreparedTarget target, Tool tool, EditKind kind, Settings settings)
     {
-        var run = new LiveRun { Tool = tool.Name };
+        var run = new LiveRun { Tool = tool.Name, Edit = kind.Name };
         var directory = tool == Tool.HotIL ? target.HotILDirectory : target.PlainDirectory;
-        var path = Path.Combine(directory, target.EditFile);
+        var path = Path.Combine(directory, kind.File);
         var original = File.ReadAllText(path);
         using var child = tool == Tool.HotIL
             ? ChildProcess.Start("dotnet", directory, [target.OutputAssembly(directory), .. target.ProgramArguments], target.ProgramEnvironment.Concat(tool.Environment).ToDictionary())
@@ -84,25 +84,26 @@ internal static partial class LiveRunner
             if (child.WaitFor(l => l.Text.Contains("[HOTIL4001]", StringComparison.Ordinal), 0, TimeSpan.Zero) is { } warmUp
                 && FirstCompile().Match(warmUp.Text) is { Success: true } m)
                 run.WarmUpCompileMs = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-            Tools.Log($"  {tool.Name}: first output {run.StartToFirstOutputMs:0} ms, ready {run.StartToReadyMs:0} ms after start");
+            Tools.Log($"  {tool.Name}, {kind.Name}: first output {run.StartToFirstOutputMs:0} ms, ready {run.StartToReadyMs:0} ms after start");
             Thread.Sleep(settings.GapMilliseconds);
 
             for (var number = 1; number <= settings.Edits + 1; number++)
             {
-                var edit = Edit(child, tool, path, target.WithToken(original, Edits.Token(number)), Edits.Token(number), number, settings);
+                var edit = Edit(child, tool, path, kind.WithToken(original, Edits.Token(number)), Edits.Token(number), number, settings);
                 if (number == 1) run.First = edit;
                 else run.Warm.Add(edit);
-                Tools.Log($"  {tool.Name}: edit {number}{(number == 1 ? " (first)" : "")}: {edit.LatencyMs:0} ms"
+                Tools.Log($"  {tool.Name}, {kind.Name}: edit {number}{(number == 1 ? " (first)" : "")}: {edit.LatencyMs:0} ms"
                     + (edit.ReportedMs is { } r ? $" (tool says {r:0} ms)" : "") + (edit.Note is { } n ? $" [{n}]" : ""));
                 Thread.Sleep(settings.GapMilliseconds);
             }
-            if (tool == Tool.HotIL && settings.DotnetTrace != null)
+            // Traced reloads stay the method-body edit's, comparable with earlier runs of the harness.
+            if (tool == Tool.HotIL && kind.IsBody && settings.DotnetTrace != null)
                 TraceReloads(run, child, tool, path, original, target, settings);
         }
         catch (MeasurementException e)
         {
             run.Error = e.Message;
-            Tools.Log($"  {tool.Name}: {e.Message}");
+            Tools.Log($"  {tool.Name}, {kind.Name}: {e.Message}");
         }
         finally
         {
@@ -125,7 +126,7 @@ internal static partial class LiveRunner
             for (var i = 1; i <= count; i++)
             {
                 var number = settings.Edits + 1 + i;
-                Edit(child, tool, path, target.WithToken(original, Edits.Token(number)), Edits.Token(number), number, settings);
+                Edit(child, tool, path, target.BodyEdit.WithToken(original, Edits.Token(number)), Edits.Token(number), number, settings);
                 Thread.Sleep(settings.GapMilliseconds);
             }
         }

@@ -12,6 +12,11 @@ var measure = new Option<string>("--measure", "-m")
     Description = "What to measure, comma-separated: hotil (live edits under HotIL), watch (the same under dotnet watch), startup (start-up with and without HotIL), stages (where a whole-project reload spends its time, replayed in process).",
     DefaultValueFactory = _ => "hotil,watch,startup,stages",
 };
+var editKinds = new Option<string>("--edit", "-e")
+{
+    Description = "Which edits to time, comma-separated, each in its own run of the program: body (a method's body), lambda (a lambda kept in a static readonly field), handler (a lambda subscribed to an event in Main); lambda and handler on generated programs only.",
+    DefaultValueFactory = _ => "body,lambda,handler",
+};
 var edits = new Option<int?>("--edits", "-n") { Description = "Warm edits per program, after the first edit [default: 20; --quick: 5]." };
 var startupRuns = new Option<int?>("--startup-runs") { Description = "Start-ups of each build to take the median of [default: 7; --quick: 3]." };
 var quick = new Option<bool>("--quick", "-q") { Description = "A short validation run: targets sample and 10k, 5 warm edits, 3 start-ups (any option given explicitly wins)." };
@@ -36,7 +41,7 @@ var root = new RootCommand("""
     (markdown) goes to standard output, progress to standard error.
     """)
 {
-    targets, measure, edits, startupRuns, quick, poll, gap, write, editTimeout, hotilRoot, runtimeConfiguration, workDirectory, keep, trace, dotnetTrace, markdown, json,
+    targets, measure, editKinds, edits, startupRuns, quick, poll, gap, write, editTimeout, hotilRoot, runtimeConfiguration, workDirectory, keep, trace, dotnetTrace, markdown, json,
 };
 
 root.SetAction(result =>
@@ -47,6 +52,12 @@ root.SetAction(result =>
     if (unknown.Length > 0)
     {
         Console.Error.WriteLine($"unknown --measure value(s): {string.Join(", ", unknown)}");
+        return 2;
+    }
+    var kinds = Split(result.GetValue(editKinds)!);
+    if (kinds.Length == 0 || kinds.Except(EditKind.Ids).Any())
+    {
+        Console.Error.WriteLine($"--edit takes {string.Join(", ", EditKind.Ids)}; got '{result.GetValue(editKinds)}'");
         return 2;
     }
     IReadOnlyList<TargetSpec> specs;
@@ -84,6 +95,7 @@ root.SetAction(result =>
         MeasureWatch = what.Contains("watch"),
         MeasureStartup = what.Contains("startup"),
         MeasureStages = what.Contains("stages"),
+        EditKinds = kinds,
         Edits = Math.Max(1, result.GetValue(edits) ?? (isQuick ? 5 : 20)),
         StartupRuns = Math.Max(1, result.GetValue(startupRuns) ?? (isQuick ? 3 : 7)),
         PollMilliseconds = Math.Max(1, result.GetValue(poll)),
@@ -199,15 +211,19 @@ namespace HotIL.Latency
                 Tools.Log($"{spec.Name}: start-up, {settings.StartupRuns} runs each");
                 report.Startup = StartupRunner.Run(target, settings);
             }
-            if (settings.MeasureHotIL)
+            // Each kind of edit gets a fresh start of the program under each tool, so each has its own first edit.
+            foreach (var kind in target.EditKinds.Where(k => settings.EditKinds.Contains(k.Id)))
             {
-                Tools.Log($"{spec.Name}: live edits under HotIL");
-                report.Runs.Add(LiveRunner.Run(target, Tool.HotIL, settings));
-            }
-            if (settings.MeasureWatch)
-            {
-                Tools.Log($"{spec.Name}: live edits under dotnet watch");
-                report.Runs.Add(LiveRunner.Run(target, Tool.DotnetWatch, settings));
+                if (settings.MeasureHotIL)
+                {
+                    Tools.Log($"{spec.Name}: {kind.Name} edits under HotIL");
+                    report.Runs.Add(LiveRunner.Run(target, Tool.HotIL, kind, settings));
+                }
+                if (settings.MeasureWatch)
+                {
+                    Tools.Log($"{spec.Name}: {kind.Name} edits under dotnet watch");
+                    report.Runs.Add(LiveRunner.Run(target, Tool.DotnetWatch, kind, settings));
+                }
             }
             if (settings.MeasureStages)
             {

@@ -6,12 +6,16 @@ namespace HotIL.Latency;
 /// Writes a console program of about the requested number of C# lines: many modules (an enum, a record,
 /// an interface and a service class of a dozen ordinary methods: LINQ, an iterator, an async method,
 /// pattern matching, string building), each referring to the types and methods of two earlier modules.
-/// <c>Hot/Probe.cs</c> holds the one method the harness edits; <c>Program.cs</c> calls it every
-/// poll interval and prints its value whenever it changes.
+/// What the harness edits, each printed by the program whenever its value changes (it polls every few
+/// milliseconds): a method (<c>Probe.Value()</c>), a lambda kept in a <c>static readonly</c> field
+/// (<c>Probe.Describe</c>), both in <c>Hot/Probe.cs</c>, and an event handler lambda subscribed in
+/// <c>Program.cs</c> before its loop.
 /// </summary>
 internal static class ProgramGenerator
 {
     public const string EditFile = "Hot/Probe.cs";
+
+    public const string ProgramFile = "Program.cs";
 
     private const int ModulesPerArea = 20;
 
@@ -20,9 +24,9 @@ internal static class ProgramGenerator
     {
         var files = new Dictionary<string, string>
         {
-            ["Program.cs"] = ProgramText,
+            [ProgramFile] = ProgramText(token),
         };
-        var budget = targetLines - ProgramText.Split('\n').Length - ProbeText(0, token).Split('\n').Length;
+        var budget = targetLines - ProgramText(token).Split('\n').Length - ProbeText(0, token).Split('\n').Length;
         var perModule = Module(1).Split('\n').Length;
         var modules = Math.Max(2, (int)Math.Round(budget / (double)perModule));
         for (var n = 0; n < modules; n++)
@@ -40,21 +44,41 @@ internal static class ProgramGenerator
         return (files.Count, lines);
     }
 
-    /// <summary>Replaces the marker the probe returns (the only change an edit makes).</summary>
+    /// <summary>Replaces the marker the probe's method returns (the only change a method-body edit makes).</summary>
     public static string WithToken(string text, string token) =>
         Edits.ReplaceOnce(text, "var marker = \"", "\";", token);
 
+    /// <summary>Replaces the marker of the lambda kept in <c>Probe.Describe</c> (in <see cref="EditFile"/>).</summary>
+    public static string WithLambdaToken(string text, string token) =>
+        Edits.ReplaceOnce(text, "var lambdaMarker = \"", "\";", token);
+
+    /// <summary>Replaces the marker of the handler subscribed in <see cref="ProgramFile"/>.</summary>
+    public static string WithHandlerToken(string text, string token) =>
+        Edits.ReplaceOnce(text, "var handlerMarker = \"", "\";", token);
+
     private static string Area(int module) => (module / ModulesPerArea).ToString("00", CultureInfo.InvariantCulture);
 
-    private const string ProgramText = """
-        // Latency probe: calls Probe.Value() every HOTIL_LATENCY_POLL_MS milliseconds (default 5) and
-        // prints it whenever it changes. The harness edits Hot/Probe.cs and waits for the new value.
+    private static string ProgramText(string token) => $$"""
+        // Latency probe: every HOTIL_LATENCY_POLL_MS milliseconds (default 5) calls Probe.Value(), the lambda
+        // kept in Probe.Describe and, through Probe.Poll, the handler subscribed below, and prints each value
+        // whenever it changes. The harness edits one of them and waits for the new value.
         using System.Diagnostics;
 
         var pollMs = int.TryParse(Environment.GetEnvironmentVariable("HOTIL_LATENCY_POLL_MS"), out var poll) ? poll : 5;
         var parent = int.TryParse(Environment.GetEnvironmentVariable("HOTIL_LATENCY_PARENT"), out var id) ? id : 0;
+        // Both delegates are made once, before any edit, and kept: an edit to their bodies must reach these
+        // very delegates, as it must reach any handler or callback a program registers at start-up.
+        var describe = Gen.Probe.Describe;
+        string? handled = null;
+        Gen.Probe.Polled += check =>
+        {
+            var handlerMarker = "{{token}}";
+            handled = $"{handlerMarker} check={check}";
+        };
         var sinceCheck = Stopwatch.StartNew();
         string? last = null;
+        string? lastDescribed = null;
+        string? lastHandled = null;
         while (true)
         {
             var value = Gen.Probe.Value();
@@ -62,6 +86,18 @@ internal static class ProgramGenerator
             {
                 Console.WriteLine("value=" + value);
                 last = value;
+            }
+            var described = describe(2);
+            if (described != lastDescribed)
+            {
+                Console.WriteLine("lambda=" + described);
+                lastDescribed = described;
+            }
+            Gen.Probe.Poll(2);
+            if (handled != lastHandled)
+            {
+                Console.WriteLine("handler=" + handled);
+                lastHandled = handled;
             }
             Thread.Sleep(pollMs);
             if (parent != 0 && sinceCheck.ElapsedMilliseconds > 2000)
@@ -90,10 +126,26 @@ internal static class ProgramGenerator
     private static string ProbeText(int lastModule, string token) => $$"""
         namespace Gen;
 
-        /// <summary>What the program prints. The latency harness edits the marker in <see cref="Value"/>.</summary>
+        /// <summary>
+        /// What the program prints. The latency harness edits the marker in <see cref="Value"/> (a method body),
+        /// in <see cref="Describe"/>'s lambda (made once, when the class is initialized, and kept) or in the
+        /// handler Program.cs subscribes to <see cref="Polled"/>.
+        /// </summary>
         public static class Probe
         {
             private static readonly Gen.Area{{Area(lastModule)}}.Service{{lastModule:0000}} Service = new(7);
+
+            public static readonly Func<int, string> Describe = rounds =>
+            {
+                var check = Service.Checksum(rounds);
+                var lambdaMarker = "{{token}}";
+                return $"{lambdaMarker} check={check}";
+            };
+
+            /// <summary>Raised by <see cref="Poll"/>; the program subscribes a handler once, at start-up.</summary>
+            public static event Action<int>? Polled;
+
+            public static void Poll(int rounds) => Polled?.Invoke(Service.Checksum(rounds));
 
             public static string Value()
             {

@@ -20,6 +20,9 @@ internal sealed class LiveRun
 {
     public required string Tool { get; init; }
 
+    /// <summary>The kind of edit this run makes (<see cref="EditKind.Name"/>).</summary>
+    public required string Edit { get; init; }
+
     /// <summary>Process start → first output line (for dotnet watch this includes its build).</summary>
     public double? StartToFirstOutputMs { get; set; }
 
@@ -41,6 +44,8 @@ internal sealed class LiveRun
     public string? TraceError { get; set; }
 
     public double WarmP50 => Tools.Percentile(WarmLatencies, 0.50);
+
+    public double WarmP90 => Tools.Percentile(WarmLatencies, 0.90);
 
     public double WarmP95 => Tools.Percentile(WarmLatencies, 0.95);
 

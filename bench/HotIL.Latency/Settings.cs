@@ -23,6 +23,9 @@ internal sealed record Settings
 
     public required bool MeasureStages { get; init; }
 
+    /// <summary>Which <see cref="EditKind"/>s to time (by <see cref="EditKind.Id"/>); a program that lacks one skips it.</summary>
+    public required IReadOnlyCollection<string> EditKinds { get; init; }
+
     /// <summary>Warm edits per program (the first edit comes on top).</summary>
     public required int Edits { get; init; }
 

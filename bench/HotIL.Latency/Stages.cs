@@ -54,7 +54,7 @@ internal static class Stages
         ModuleSnapshot previous;
         using (var module = Read(pe, pdb, resolver)) previous = ModuleSnapshot.Of(module);
 
-        var edited = Path.GetFullPath(Path.Combine(directory, target.EditFile));
+        var edited = Path.GetFullPath(Path.Combine(directory, target.BodyEdit.File));
         var original = trees[edited].GetText().ToString();
         var times = new List<double[]>();
         for (var i = 1; i <= samples + 1; i++)
@@ -65,7 +65,7 @@ internal static class Stages
             foreach (var (path, tree) in trees)
                 _ = File.ReadAllText(path, Encoding.UTF8) == tree.GetText().ToString();
             step[0] = Lap(clock);
-            var tree2 = Parse(parsed, edited, target.WithToken(original, Edits.Token(9000 + i)));
+            var tree2 = Parse(parsed, edited, target.BodyEdit.WithToken(original, Edits.Token(9000 + i)));
             compilation = compilation.ReplaceSyntaxTree(trees[edited], tree2);
             trees[edited] = tree2;
             step[1] = Lap(clock);

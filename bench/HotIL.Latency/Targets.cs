@@ -35,6 +35,38 @@ internal static class Edits
 }
 
 /// <summary>
+/// One kind of edit the harness makes to a program: which file it writes and where the marker goes.
+/// Each kind is measured in its own run of the program, so each has a first edit after start-up.
+/// </summary>
+/// <param name="Id">What <c>--edit</c> calls it.</param>
+/// <param name="Name">What the report calls it.</param>
+/// <param name="File">The edited file, relative to the project directory.</param>
+/// <param name="WithToken">The file's text with the marker of this kind of edit replaced.</param>
+internal sealed record EditKind(string Id, string Name, string File, Func<string, string, string> WithToken)
+{
+    public const string BodyId = "body";
+
+    public const string LambdaId = "lambda";
+
+    public const string HandlerId = "handler";
+
+    public const string BodyName = "method body";
+
+    public static IReadOnlyList<string> Ids { get; } = [BodyId, LambdaId, HandlerId];
+
+    public bool IsBody => Id == BodyId;
+
+    /// <summary>A change inside a method the program calls.</summary>
+    public static EditKind Body(string file, Func<string, string, string> withToken) => new(BodyId, BodyName, file, withToken);
+
+    /// <summary>A change inside a lambda stored in a <c>static readonly</c> field, whose delegate the program took once at start-up.</summary>
+    public static EditKind Lambda(string file, Func<string, string, string> withToken) => new(LambdaId, "lambda in a static readonly field", file, withToken);
+
+    /// <summary>A change inside a lambda the program's entry point subscribed to an event once, at start-up.</summary>
+    public static EditKind Handler(string file, Func<string, string, string> withToken) => new(HandlerId, "handler lambda subscribed in Main", file, withToken);
+}
+
+/// <summary>
 /// A program ready to measure: two copies of the same sources, one built with HotIL (Debug, woven, watching)
 /// and one without (<c>HotILEnabled=false</c>, for dotnet watch and the start-up baseline).
 /// </summary>
@@ -48,10 +80,11 @@ internal sealed class PreparedTarget
 
     public required string AssemblyName { get; init; }
 
-    /// <summary>The edited file, relative to the project directory.</summary>
-    public required string EditFile { get; init; }
+    /// <summary>The edits this program offers, the method-body edit first (the sample has no kept lambda to edit).</summary>
+    public required IReadOnlyList<EditKind> EditKinds { get; init; }
 
-    public required Func<string, string, string> WithToken { get; init; }
+    /// <summary>The method-body edit: the one traced with <c>--trace</c> and replayed by the stages measurement.</summary>
+    public EditKind BodyEdit => EditKinds.Single(k => k.IsBody);
 
     public required int Files { get; init; }
 
@@ -94,8 +127,12 @@ internal sealed class PreparedTarget
             HotILDirectory = hotil,
             PlainDirectory = plain,
             AssemblyName = "App",
-            EditFile = ProgramGenerator.EditFile,
-            WithToken = ProgramGenerator.WithToken,
+            EditKinds =
+            [
+                EditKind.Body(ProgramGenerator.EditFile, ProgramGenerator.WithToken),
+                EditKind.Lambda(ProgramGenerator.EditFile, ProgramGenerator.WithLambdaToken),
+                EditKind.Handler(ProgramGenerator.ProgramFile, ProgramGenerator.WithHandlerToken),
+            ],
             Files = files,
             Lines = lines,
             PollDescription = $"{settings.PollMilliseconds} ms",
@@ -147,8 +184,7 @@ internal sealed class PreparedTarget
             HotILDirectory = hotil,
             PlainDirectory = plain,
             AssemblyName = "HotIL.Sample",
-            EditFile = "Rules.cs",
-            WithToken = SampleWithToken,
+            EditKinds = [EditKind.Body("Rules.cs", SampleWithToken)],
             Files = files,
             Lines = lines,
             PollDescription = poll,
