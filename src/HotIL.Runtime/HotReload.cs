@@ -188,6 +188,8 @@ public static class HotReload
         var watcher = new SourceWatcher(session.ProjectDirectory, session.Sources.IsSource, session.Sources.IsProjectPath, touched => Reload(session, touched));
         lock (Gate) Watchers.Add(watcher);
         Write(RuntimeMessages.Watching, $"watching {session.ProjectDirectory} for changes to {session.Name}");
+        // Saves made since the build, before anything watched, are applied now: the baseline is the build's sources.
+        if (session.HasUnappliedSources()) Reload(session);
     }
 
     private static ReloadResult Reload(ReloadSession session) => Reload(session, touched: null);

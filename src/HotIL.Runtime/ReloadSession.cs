@@ -39,9 +39,9 @@ internal sealed class ReloadSession
         _log = log;
         _lifetime = new GenerationTable(gracePeriod);
         _sweeper = new Timer(_ => Sweep());
-        // The sources are read now, as the program starts: they are the baseline edits are measured against, even
-        // when the first compile waits until a reload is asked for.
-        var baseline = Task.Run(() => new ProjectCompiler(_manifest, _log));
+        // The baseline edits are measured against is the sources the program was built from (embedded in its PDB),
+        // read now even when the first compile waits until a reload is asked for; files the PDB lacks are read from disk.
+        var baseline = Task.Run(() => new ProjectCompiler(_manifest, _log, BuiltSources.Read(_original.Location)));
         _ready = new Lazy<Task>(() => baseline.ContinueWith(t => WarmUp(t.GetAwaiter().GetResult()), TaskScheduler.Default));
     }
 
@@ -77,7 +77,7 @@ internal sealed class ReloadSession
     {
         var clock = Stopwatch.StartNew();
         _compiler = compiler;
-        _sources = new SourceSet(_manifest.ProjectDirectory, _compiler.SourcePaths);
+        _sources = new SourceSet(_manifest.ProjectDirectory, _compiler.SourcePaths, File.GetLastWriteTimeUtc(_original.Location));
         _resolver = new DefaultAssemblyResolver();
         foreach (var directory in _compiler.ReferencePaths.Select(Path.GetDirectoryName).Distinct())
             if (directory != null) _resolver.AddSearchDirectory(directory);
@@ -91,6 +91,12 @@ internal sealed class ReloadSession
         var firstCompile = clock.ElapsedMilliseconds;
         _compiler.WarmUpPartialCompiles();
         _log($"{Name}: ready to reload ({_compiler.SourcePaths.Count} files, first compile {firstCompile} ms, ready in {clock.ElapsedMilliseconds} ms)");
+    }
+
+    /// <summary>Whether any source on disk differs from what the running program was built from or last reloaded.</summary>
+    public bool HasUnappliedSources()
+    {
+        lock (_gate) return _sources.Changes(_compiler).Count > 0;
     }
 
     /// <summary>Brings the running program in line with the sources on disk.</summary>

@@ -12,11 +12,14 @@ internal sealed class SourceSet
     private readonly string _projectDirectory;
     private readonly HashSet<string> _excludedAtStart;
 
-    public SourceSet(string projectDirectory, IEnumerable<string> compiledPaths)
+    /// <param name="projectDirectory">The project directory recorded at build time.</param>
+    /// <param name="compiledPaths">The files the build compiled.</param>
+    /// <param name="builtAt">When the program was built: a file left out of the build but written since is a new one.</param>
+    public SourceSet(string projectDirectory, IEnumerable<string> compiledPaths, DateTime builtAt)
     {
         _projectDirectory = Path.GetFullPath(projectDirectory);
         var compiled = compiledPaths.ToHashSet(StringComparer.Ordinal);
-        _excludedAtStart = CandidateFiles().Where(p => !compiled.Contains(p)).ToHashSet(StringComparer.Ordinal);
+        _excludedAtStart = CandidateFiles().Where(p => !compiled.Contains(p) && File.GetLastWriteTimeUtc(p) <= builtAt).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>Files whose text on disk differs from the compiler's: path → new text, or null when deleted.</summary>

@@ -45,6 +45,29 @@ public class BadInputTests
     }
 
     [Fact]
+    public void A_rejected_edit_is_reported_again_by_every_reload_until_undone_and_then_said_to_be_resolved()
+    {
+        using var project = ScratchProject.Create("Counter");
+        project.Build("Debug");
+        var request = project.PathOf("reload.request");
+        using var program = project.Start("Debug", new Dictionary<string, string> { ["HOTIL_WATCH"] = "0", ["COUNTER_RELOAD_REQUEST"] = request });
+        program.WaitForLine(l => TickLine.Parse(l) != null, Patience);
+
+        project.Edit("Rules.cs", "public sealed class Tally", "public class Base { }\n\npublic sealed class Tally : Base");
+        File.WriteAllText(request, "");
+        program.WaitForLine(l => l == "reload=Rejected" || l.Contains("error="), Patience).Should().Be("reload=Rejected");
+        // Nothing changed on disk since, but the program still does not run these sources: the answer stays the same.
+        File.WriteAllText(request, "");
+        program.WaitForLine(l => l.StartsWith("reload=", StringComparison.Ordinal), Patience).Should().Be("reload=Rejected");
+        program.StandardError.Should().Contain("the edit reported before still cannot be applied, so nothing saved since is applied either");
+
+        project.Edit("Rules.cs", "public class Base { }\n\npublic sealed class Tally : Base", "public sealed class Tally");
+        File.WriteAllText(request, "");
+        program.WaitForLine(l => l.StartsWith("reload=", StringComparison.Ordinal), Patience).Should().Be("reload=NoChanges");
+        program.WaitForError(l => l.Contains("HOTIL1003 resolved"), Patience).Should().Contain("no code changes");
+    }
+
+    [Fact]
     public void Missing_manifest_is_reported_and_the_program_runs_without_reloading()
     {
         using var project = ScratchProject.Create("Counter");

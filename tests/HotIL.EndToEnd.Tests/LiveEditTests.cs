@@ -63,6 +63,21 @@ public class LiveEditTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_save_made_while_HotIL_warms_up_is_applied_once_it_watches()
+    {
+        using var project = ScratchProject.Create("Counter");
+        project.Build("Debug");
+        using var program = project.Start("Debug");
+        program.WaitForLine(l => TickLine.Parse(l) != null, Patience);
+        program.StandardError.Should().NotContain("watching", "the save must come before the warm-up ends");
+
+        project.Edit("Rules.cs", "\"plus-one\"", "\"saved-early\"");
+
+        program.WaitForLine(l => TickLine.Parse(l)?.Rule == "saved-early", Patience);
+        program.WaitForError(l => l.Contains("generation 2 applied"), Patience);
+    }
+
+    [Fact]
     public void Reloaded_handlers_see_the_generation_they_announce_while_later_saves_wait_for_them()
     {
         using var project = ScratchProject.Create("Counter");

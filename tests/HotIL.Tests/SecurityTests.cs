@@ -45,7 +45,7 @@ public sealed class SecurityTests : IDisposable
             AssemblyName = "P", ProjectDirectory = project, Slots = [],
             CompilerArguments = ["/target:library", "/out:P.dll", $"/reference:{typeof(object).Assembly.Location}", inside, outside],
         }, _ => { });
-        var sources = new SourceSet(project, compiler.SourcePaths);
+        var sources = new SourceSet(project, compiler.SourcePaths, DateTime.UtcNow);
 
         File.WriteAllText(outside, "class Linked { int _secret; }");
         File.WriteAllText(inside, "class Inside { int _changed; }");

@@ -19,7 +19,7 @@ public sealed class SourceChangeTests : IDisposable
         File.WriteAllText(a, "class A { }");
         File.WriteAllText(b, "class B { }");
         var compiler = Compiler(a, b);
-        var sources = new SourceSet(_project, compiler.SourcePaths);
+        var sources = new SourceSet(_project, compiler.SourcePaths, DateTime.UtcNow);
         File.WriteAllText(a, "class A { int _x; }");
         File.WriteAllText(b, "class B { int _y; }");
 
@@ -44,7 +44,7 @@ public sealed class SourceChangeTests : IDisposable
         var file = Path.Combine(folder, "Rules.cs");
         File.WriteAllText(file, "class Rules { }");
         var reports = new BlockingCollection<IReadOnlyCollection<string>?>();
-        var sources = new SourceSet(_project, [file]);
+        var sources = new SourceSet(_project, [file], DateTime.UtcNow);
         using var watcher = new SourceWatcher(_project, sources.IsSource, sources.IsProjectPath, reports.Add);
 
         File.WriteAllText(file, "class Rules { int _x; }");

@@ -44,14 +44,18 @@ internal sealed class ProjectCompiler
     private IReadOnlyList<SyntaxTree> _generated = [];
     private readonly EditScope _scope = new();
 
-    public ProjectCompiler(Manifest manifest, Action<string> warn)
+    /// <param name="manifest">The build's record of the project.</param>
+    /// <param name="warn">Where problems with the recorded command line or the generators go.</param>
+    /// <param name="builtSources">The texts the running program was built from, by path; files without one are read from disk.</param>
+    public ProjectCompiler(Manifest manifest, Action<string> warn, IReadOnlyDictionary<string, string>? builtSources = null)
     {
         _arguments = CSharpCommandLineParser.Default.Parse(manifest.CompilerArguments, manifest.ProjectDirectory,
             System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory());
         foreach (var error in _arguments.Errors.Where(d => d.Severity == DiagnosticSeverity.Error))
             warn($"the recorded command line has a problem: {error.GetMessage()}");
 
-        foreach (var file in _arguments.SourceFiles) _trees[file.Path] = Parse(file.Path, ReadSource(file.Path));
+        foreach (var file in _arguments.SourceFiles)
+            _trees[file.Path] = Parse(file.Path, builtSources?.GetValueOrDefault(file.Path) ?? ReadSource(file.Path));
         _compilation = CSharpCompilation.Create(_arguments.CompilationName, _trees.Values,
             _arguments.MetadataReferences.Select(r => MetadataReference.CreateFromFile(Resolve(r.Reference), r.Properties)),
             WithoutWarningsAsErrors(_arguments.CompilationOptions));
