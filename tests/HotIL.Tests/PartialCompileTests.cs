@@ -49,6 +49,7 @@ public sealed class PartialCompileTests(ITestOutputHelper output) : IDisposable
                 public static int Sum(int[] xs) { var t = 0; foreach (var x in xs) t += x; return t; }
                 public static int K3() => K * 3;
                 public static Func<int, int> Adder(int n) => x => x + n;
+                public static readonly Func<int, int> Scale = v => v * 2;
                 [Note("kept")] public static int Noted() => 1;
             }
             public class Seeded(int seed) { public int Seed() => seed; }
@@ -83,6 +84,7 @@ public sealed class PartialCompileTests(ITestOutputHelper output) : IDisposable
         { "accessor using field", "Counter.Part.cs", "field = value + 1;", "field = value + 2;" },
         { "member of a type with a primary constructor", "Other.cs", "public int Seed() => seed;", "public int Seed() => seed * 2;" },
         { "closure capturing a parameter", "Other.cs", "x => x + n", "x => x * n" },
+        { "lambda in a field initializer", "Other.cs", "v => v * 2", "v => v * 5" },
         { "call of an extension method no file names", "Other.cs", "t += x;", "t += x.Doubled();" },
         { "method with an attribute named without its suffix", "Other.cs", "Noted() => 1;", "Noted() => 2;" },
         { "first use of a type of a file left out until now", "Other.cs", "K3() => K * 3;", "K3() => K * new Unrelated().Value();" },

@@ -92,10 +92,20 @@ internal sealed class EditScope
     {
         if (!SyntaxFactory.AreEquivalent(before, after, topLevel: true)) return false;
         // Top-level equivalence ignores initializers of non-constant fields and properties, yet they
-        // run inside constructors that may live in another (stubbed) file.
+        // run inside constructors that may live in another (stubbed) file. An edit inside a lambda of an
+        // initializer stays in that lambda's own method: the constructor only makes the delegate.
         var a = Initializers(before);
         var b = Initializers(after);
-        return a.Count == b.Count && a.Zip(b).All(p => SyntaxFactory.AreEquivalent(p.First, p.Second, topLevel: false));
+        return a.Count == b.Count && a.Zip(b).All(p => SyntaxFactory.AreEquivalent(p.First, p.Second, topLevel: false) || OutsideLambdaBodies(p.First) == OutsideLambdaBodies(p.Second));
+    }
+
+    // The initializer's tokens outside the bodies of its lambdas.
+    private static string OutsideLambdaBodies(SyntaxNode initializer)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var token in initializer.DescendantTokens(n => n.Parent is not AnonymousFunctionExpressionSyntax lambda || lambda.Body != n))
+            text.Append(token.Text).Append(' ');
+        return text.ToString();
     }
 
     private static List<EqualsValueClauseSyntax> Initializers(SyntaxTree tree) =>
