@@ -83,10 +83,12 @@ public static class AssemblyWeaver
     /// </summary>
     public static WovenSlot WeaveMethod(Registry registry, MethodDefinition method, MethodKey key) => WeaveMethod(registry, method, key, out _);
 
-    // As above, also giving the static implementation that now holds the body.
-    internal static WovenSlot WeaveMethod(Registry registry, MethodDefinition method, MethodKey key, out MethodDefinition impl)
+    // As above, also giving the static implementation that now holds the body; nameImpl may rename it before anything refers to it.
+    internal static WovenSlot WeaveMethod(Registry registry, MethodDefinition method, MethodKey key, out MethodDefinition impl,
+        Action<MethodDefinition>? nameImpl = null)
     {
         impl = MethodSplitter.MoveBodyToImpl(method);
+        nameImpl?.Invoke(impl);
         WovenSlot slot;
         if (method.HasGenericParameters || method.DeclaringType.HasGenericParameters)
         {
@@ -102,6 +104,12 @@ public static class AssemblyWeaver
         MarkForwarder(method);
         return slot;
     }
+
+    /// <summary>
+    /// Gives <paramref name="method"/> a slot for <paramref name="key"/> in <paramref name="registry"/> and keeps its body
+    /// in place behind a guard on it (the shape of decision 0014), without checks in its loops.
+    /// </summary>
+    public static WovenSlot GuardMethod(Registry registry, MethodDefinition method, MethodKey key) => GuardInPlace(registry, method, key, checkLoops: false);
 
     // Unoptimized code: the body stays where it is, behind a guard on its slot (decision 0014). Not marked as
     // plumbing: the method is the user's code, as it was.

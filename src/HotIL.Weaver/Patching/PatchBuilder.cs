@@ -72,10 +72,12 @@ public static class PatchBuilder
         ClearModuleType(compiled);
         KeepRuntimeAssemblyAttributes(compiled);
 
+        var names = new BodyNames(compiled);
+        foreach (var method in bodies.Where(m => changed.Contains(keys[m]))) names.Name(method, method.Name);
         var addedBodies = new Dictionary<MethodKey, MethodDefinition>();
         foreach (var (key, method) in added)
         {
-            patch.OwnSlot(AssemblyWeaver.WeaveMethod(registry, method, key, out var impl));
+            patch.OwnSlot(AssemblyWeaver.WeaveMethod(registry, method, key, out var impl, body => names.Name(body, method.Name)));
             patch.AddedMethods[key] = method;
             addedBodies[key] = impl;
         }
@@ -83,8 +85,9 @@ public static class PatchBuilder
         foreach (var type in retargeter.Retained.Where(GeneratedCode.IsUserOrClosure))
         {
             patch.DefinedTypes[type.FullName] = type;
+            // Bodies stay in their methods behind a guard (decision 0014's shape): no implementation with a name of its own.
             foreach (var method in type.Methods.Where(m => Eligibility.WhyNot(m) == null).ToList())
-                patch.OwnSlot(AssemblyWeaver.WeaveMethod(registry, method, MethodKey.For(method)));
+                patch.OwnSlot(AssemblyWeaver.GuardMethod(registry, method, MethodKey.For(method)));
         }
         foreach (var method in bodies.Where(m => changed.Contains(keys[m])))
         {
@@ -100,6 +103,7 @@ public static class PatchBuilder
         }
 
         FillBodySlots(registry, patch, definitions, addedBodies);
+        BodyNames.KeepApart(retargeter.Holders);
 
         if (registry.Complete() is { } initialize) Registry.CallFromModuleInitializer(compiled, initialize);
         AccessChecks.IgnoreFor(compiled, compiled.AssemblyReferences.Select(r => r.Name).Append(compiled.Assembly.Name.Name));
@@ -158,7 +162,7 @@ public static class PatchBuilder
         {
             var key = keys.GetValueOrDefault(method);
             if (keep.Contains(method)) continue;
-            if (changed.Contains(key)) MakeStatic(method, receiver, ImplNaming.ImplNameFor(method.Name), MethodAttributes.Assembly);
+            if (changed.Contains(key)) MakeStatic(method, receiver, method.Name, MethodAttributes.Assembly);
             else if (added.ContainsKey(key)) MakeStatic(method, receiver, method.Name, MethodAttributes.Public);
             else type.Methods.Remove(method);
         }
@@ -190,7 +194,7 @@ public static class PatchBuilder
     private static void RemoveUnused(ModuleDefinition module, Retargeter retargeter)
     {
         foreach (var type in module.Types.ToList())
-            if (type.Name != "<Module>" && type.Name != Registry.TypeName && !retargeter.Retained.Contains(type) && !retargeter.Holders.Contains(type))
+            if (type.Name is not ("<Module>" or Registry.TypeName or BodyNames.MarkerName) && !retargeter.Retained.Contains(type) && !retargeter.Holders.Contains(type))
                 module.Types.Remove(type);
     }
 
