@@ -63,6 +63,22 @@ public class LiveEditTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_strong_named_project_reloads()
+    {
+        using var project = ScratchProject.Create("Counter");
+        using (var rsa = new System.Security.Cryptography.RSACryptoServiceProvider(1024))
+            File.WriteAllBytes(project.PathOf("Counter.snk"), rsa.ExportCspBlob(includePrivateParameters: true));
+        project.Edit("Counter.csproj", "</PropertyGroup>", "<SignAssembly>true</SignAssembly><AssemblyOriginatorKeyFile>Counter.snk</AssemblyOriginatorKeyFile></PropertyGroup>");
+        using var program = CounterApp.StartWatching(project);
+        System.Reflection.AssemblyName.GetAssemblyName(project.OutputAssembly("Debug")).GetPublicKeyToken().Should().NotBeEmpty();
+
+        project.Edit("Rules.cs", "\"plus-one\"", "\"signed\"");
+
+        program.WaitForLine(l => TickLine.Parse(l)?.Rule == "signed", Patience);
+        program.StandardError.Should().NotContain("HOTIL3003");
+    }
+
+    [Fact]
     public void A_save_made_while_HotIL_warms_up_is_applied_once_it_watches()
     {
         using var project = ScratchProject.Create("Counter");

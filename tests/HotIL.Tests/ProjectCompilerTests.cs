@@ -54,22 +54,46 @@ public sealed class ProjectCompilerTests(ITestOutputHelper output) : IDisposable
         (heapAfter - heapBefore).Should().BeLessThan(20L * 1024 * 1024, "old compilations must become garbage");
     }
 
+    [Theory]
+    [InlineData("signed with a key file", "/keyfile:../keys/key.snk")]
+    [InlineData("public-signed", "/keyfile:../keys/public.snk", "/publicsign+")]
+    [InlineData("delay-signed", "/keyfile:../keys/public.snk", "/delaysign+")]
+    public void A_strong_named_project_compiles_in_process_with_the_builds_identity(string kind, params string[] signing)
+    {
+        var keys = Directory.CreateDirectory(Path.Combine(_directory, "keys")).FullName;
+        using (var rsa = new System.Security.Cryptography.RSACryptoServiceProvider(1024))
+        {
+            File.WriteAllBytes(Path.Combine(keys, "key.snk"), rsa.ExportCspBlob(includePrivateParameters: true));
+            File.WriteAllBytes(Path.Combine(keys, "public.snk"), rsa.ExportCspBlob(includePrivateParameters: false));
+        }
+        var project = Directory.CreateDirectory(Path.Combine(_directory, "project")).FullName;
+        var (compiler, _) = CreateProject("public static class Rules { public static int Next(int v) => v + 1; }", project, signing);
+
+        var result = compiler.Emit();
+
+        result.Errors.Should().BeEmpty(kind);
+        using var module = Mono.Cecil.ModuleDefinition.ReadModule(new MemoryStream(result.Assembly!));
+        module.Assembly.Name.HasPublicKey.Should().BeTrue($"a {kind} project keeps its public key, which friend assemblies name");
+    }
+
     private static string Variant(int i) => $$"""
         namespace Sample;
         public static class Rules { public static int Next(int v) => v + {{i}}; }
         public class Other { public string Describe(int n) => $"n={n}"; }
         """;
 
-    private (ProjectCompiler, string) CreateProject(string text, params string[] extra)
+    private (ProjectCompiler, string) CreateProject(string text, params string[] extra) => CreateProject(text, _directory, extra);
+
+    private (ProjectCompiler, string) CreateProject(string text, string directory, params string[] extra)
     {
-        var source = Path.Combine(_directory, "Rules.cs");
+        var source = Path.Combine(directory, "Rules.cs");
         File.WriteAllText(source, text);
         var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal))
             .Select(p => "/reference:" + p);
         var manifest = new Manifest
         {
-            AssemblyName = "Sample", ProjectDirectory = _directory, Slots = [],
+            AssemblyName = "Sample", ProjectDirectory = directory, Slots = [],
             CompilerArguments = ["/target:library", "/out:Sample.dll", "/nullable:enable", "/debug:portable", .. extra, .. references, "Rules.cs"],
         };
         return (new ProjectCompiler(manifest, message => output.WriteLine(message)), source);

@@ -58,7 +58,10 @@ internal sealed class ProjectCompiler
             _trees[file.Path] = Parse(file.Path, builtSources?.GetValueOrDefault(file.Path) ?? ReadSource(file.Path));
         _compilation = CSharpCompilation.Create(_arguments.CompilationName, _trees.Values,
             _arguments.MetadataReferences.Select(r => MetadataReference.CreateFromFile(Resolve(r.Reference), r.Properties)),
-            WithoutWarningsAsErrors(_arguments.CompilationOptions));
+            WithoutWarningsAsErrors(_arguments.CompilationOptions)
+                // A strong-named project (key file, public or delay signing) is signed as the build did; without a provider
+                // Roslyn in process cannot read a key file (CS7027). Relative key paths are relative to the project.
+                .WithStrongNameProvider(new DesktopStrongNameProvider([_arguments.BaseDirectory!])));
         _generators = CreateGeneratorDriver(warn);
     }
 
