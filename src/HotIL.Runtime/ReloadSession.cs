@@ -39,10 +39,9 @@ internal sealed class ReloadSession
         _log = log;
         _lifetime = new GenerationTable(gracePeriod);
         _sweeper = new Timer(_ => Sweep());
-        // The baseline edits are measured against is the sources the program was built from (embedded in its PDB),
-        // read now even when the first compile waits until a reload is asked for; files the PDB lacks are read from disk.
-        var baseline = Task.Run(() => new ProjectCompiler(_manifest, _log, BuiltSources.Read(_original.Location)));
-        _ready = new Lazy<Task>(() => baseline.ContinueWith(t => WarmUp(t.GetAwaiter().GetResult()), TaskScheduler.Default));
+        // The baseline edits are measured against is the sources the program was built from, embedded in its PDB, so
+        // nothing is read or parsed until a reload is asked for or watching starts (a test host pays nothing).
+        _ready = new Lazy<Task>(() => Task.Run(() => WarmUp(new ProjectCompiler(_manifest, _log, BuiltSources.Read(_original.Location)))));
     }
 
     /// <summary>How long a generation nothing points into stays loaded before it is unloaded.</summary>
@@ -235,8 +234,19 @@ internal sealed class ReloadSession
     private void SweepLocked()
     {
         _lifetime.Sweep(DateTime.UtcNow);
+        // Unloaded generations free their code only when the collector runs; an app that rarely collects would keep them all.
+        if (_lifetime.CollectionDue(DateTime.UtcNow)) ThreadPool.QueueUserWorkItem(_ => CollectRetired());
         var pending = _lifetime.All.Any(g => g.RetiredAt != null && !g.IsCollected);
         _sweeper.Change(pending ? _lifetime.GracePeriod + TimeSpan.FromMilliseconds(50) : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    private void CollectRetired()
+    {
+        // Two collections: the first finds the unloaded contexts unreachable, their finalizers free the code, the second the rest.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Sweep();
     }
 
     private ModuleDefinition Read(CompileResult compiled) =>

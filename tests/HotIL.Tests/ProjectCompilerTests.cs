@@ -67,7 +67,7 @@ public sealed class ProjectCompilerTests(ITestOutputHelper output) : IDisposable
             File.WriteAllBytes(Path.Combine(keys, "public.snk"), rsa.ExportCspBlob(includePrivateParameters: false));
         }
         var project = Directory.CreateDirectory(Path.Combine(_directory, "project")).FullName;
-        var (compiler, _) = CreateProject("public static class Rules { public static int Next(int v) => v + 1; }", project, signing);
+        var (compiler, _) = CreateProjectIn(project, "public static class Rules { public static int Next(int v) => v + 1; }", signing);
 
         var result = compiler.Emit();
 
@@ -82,9 +82,9 @@ public sealed class ProjectCompilerTests(ITestOutputHelper output) : IDisposable
         public class Other { public string Describe(int n) => $"n={n}"; }
         """;
 
-    private (ProjectCompiler, string) CreateProject(string text, params string[] extra) => CreateProject(text, _directory, extra);
+    private (ProjectCompiler, string) CreateProject(string text, params string[] extra) => CreateProjectIn(_directory, text, extra);
 
-    private (ProjectCompiler, string) CreateProject(string text, string directory, params string[] extra)
+    private (ProjectCompiler, string) CreateProjectIn(string directory, string text, params string[] extra)
     {
         var source = Path.Combine(directory, "Rules.cs");
         File.WriteAllText(source, text);

@@ -46,7 +46,8 @@ internal sealed class ProjectCompiler
 
     /// <param name="manifest">The build's record of the project.</param>
     /// <param name="warn">Where problems with the recorded command line or the generators go.</param>
-    /// <param name="builtSources">The texts the running program was built from, by path; files without one are read from disk.</param>
+    /// <param name="builtSources">The texts the running program was built from, by path; files without one (a build without
+    /// embedded sources, a file with no code such as global usings) are read from disk.</param>
     public ProjectCompiler(Manifest manifest, Action<string> warn, IReadOnlyDictionary<string, string>? builtSources = null)
     {
         _arguments = CSharpCommandLineParser.Default.Parse(manifest.CompilerArguments, manifest.ProjectDirectory,

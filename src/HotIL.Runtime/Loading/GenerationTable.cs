@@ -16,6 +16,14 @@ internal sealed class GenerationTable(TimeSpan gracePeriod)
 
     public TimeSpan GracePeriod { get; set; } = gracePeriod;
 
+    /// <summary>How many generations may wait for the garbage collector to finish unloading them before one is asked for.</summary>
+    public const int UnloadingBeforeCollection = 8;
+
+    /// <summary>The least time between two collections asked for by <see cref="CollectionDue"/>.</summary>
+    public static readonly TimeSpan CollectionInterval = TimeSpan.FromSeconds(10);
+
+    private DateTime _lastCollection = DateTime.MinValue;
+
     /// <summary>Generations not yet collected, then the last few collected ones (the rest are only counted).</summary>
     public IEnumerable<Generation> All => _generations.Concat(_recentlyCollected);
 
@@ -55,6 +63,18 @@ internal sealed class GenerationTable(TimeSpan gracePeriod)
             if (_recentlyCollected.Count > 8) _recentlyCollected.Dequeue();
         }
         return due;
+    }
+
+    /// <summary>
+    /// Whether enough unloaded generations wait for a collection that the program, which may rarely collect on its own
+    /// (an idle app, a server with a large heap), should be asked for one now: at most one per
+    /// <see cref="CollectionInterval"/> (decision 0017).
+    /// </summary>
+    public bool CollectionDue(DateTime now)
+    {
+        if (_generations.Count(g => g.IsUnloadRequested && !g.IsCollected) < UnloadingBeforeCollection || now - _lastCollection < CollectionInterval) return false;
+        _lastCollection = now;
+        return true;
     }
 
     private void PointAt(MethodKey key, Generation generation)
