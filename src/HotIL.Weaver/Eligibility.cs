@@ -15,7 +15,9 @@ public static class Eligibility
         if (!method.HasBody) return "it has no IL body";
         if (method.IsConstructor && method.IsStatic) return "static constructors run once and are never replaced";
         if (method.CallingConvention == MethodCallingConvention.VarArg) return "varargs methods cannot be forwarded";
-        if (method.DeclaringType.IsInterface) return "interface methods are not woven yet";
+        // Default interface methods and static interface methods with bodies are woven; static virtual members are
+        // called through constraints that name the implementing type, which a slot cannot stand for.
+        if (method.DeclaringType.IsInterface && method.IsStatic && (method.IsVirtual || method.IsAbstract)) return "static virtual interface members are not woven";
         if (GeneratedCode.IsClosure(method.DeclaringType))
         {
             if (method.IsConstructor) return "a closure's constructor only creates it";

@@ -32,7 +32,7 @@ public class EditSequenceTests(ITestOutputHelper output)
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void Random_sequences_of_added_removed_and_renamed_members_behave_like_a_fresh_build_at_every_step(bool optimize)
+    public void E51_random_sequences_of_added_removed_and_renamed_members_behave_like_a_fresh_build_at_every_step(bool optimize)
     {
         var pcg = PCG.Parse(optimize ? "7hQq1hP3yxz1" : "3Jr8hS1mYb0a");
         var shapes = Gen.Int[0, 2].Array[Types].Select(Gen.Int[0, 3].Array[Types * Methods], (names, values) => new Shape(names, values)).Array[3, 5];

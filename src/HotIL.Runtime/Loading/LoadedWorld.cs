@@ -24,6 +24,7 @@ internal sealed class LoadedWorld : ILoadedWorld
     private readonly Dictionary<MethodKey, DispatchHome> _dispatch = [];
     private readonly Dictionary<MethodKey, (SlotAccessor Accessor, int Index)> _bodySlots = [];
     private readonly Dictionary<MethodKey, MethodKey> _overrideRoots = [];
+    private readonly Dictionary<MethodKey, MethodDefinition> _factories = [];
 
     public LoadedWorld(Assembly original, ModuleDefinition wovenModule, Manifest manifest)
     {
@@ -47,6 +48,8 @@ internal sealed class LoadedWorld : ILoadedWorld
     public MethodDefinition? FindAddedMethod(MethodKey key) => _added.GetValueOrDefault(key);
 
     public MethodDefinition? FindMethod(MethodKey key) => _methods.GetValueOrDefault(key);
+
+    public MethodDefinition? FindFactory(MethodKey constructor) => _factories.GetValueOrDefault(constructor);
 
     public AddedFieldHome? FindAddedField(string typeFullName, string name) => _addedFields.GetValueOrDefault((typeFullName, name));
 
@@ -83,6 +86,7 @@ internal sealed class LoadedWorld : ILoadedWorld
             foreach (var method in type.Methods.Where(m => !ImplNaming.IsImplName(m.Name)))
                 _methods[MethodKey.For(method)] = method;
         }
+        foreach (var (key, factory) in patch.AddedFactories) _factories[key] = factory;
         foreach (var (key, forwarder) in patch.AddedMethods)
         {
             _added[key] = forwarder;

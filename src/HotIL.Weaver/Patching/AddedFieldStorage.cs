@@ -21,27 +21,65 @@ internal sealed class AddedFieldStorage(ModuleDefinition module, Retargeter reta
     /// <summary>
     /// Fields of <paramref name="type"/> that a constructor stores but whose initial value cannot be computed on its
     /// own, because it comes from the constructor's parameters or flows through its code (a primary constructor
-    /// parameter the class keeps, <c>int _x = p * 2;</c>, a static field assigned in the static constructor's body).
-    /// Added to a live class, such a field could only read its default value on existing objects: a rude edit.
+    /// parameter the class keeps, <c>int _x = p * 2;</c>, a record's positional member, a static field assigned in the
+    /// static constructor's body), each with the names of the constructor parameters its value is computed from, or
+    /// <see cref="OtherState"/> when it depends on more than parameters.
     /// </summary>
-    public static IReadOnlySet<string> ConstructorOnlyFields(TypeDefinition type)
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> ConstructorOnlyFields(TypeDefinition type)
     {
-        var found = new HashSet<string>();
+        var found = new Dictionary<string, IReadOnlyList<string>>();
         var staticConstructor = type.Methods.FirstOrDefault(m => m.IsConstructor && m.IsStatic && m.HasBody);
-        var constructor = type.Methods.FirstOrDefault(m => m.IsConstructor && !m.IsStatic && m.HasBody && !ChainsToThis(m));
+        var constructors = type.Methods.Where(m => m.IsConstructor && !m.IsStatic && m.HasBody && !ChainsToThis(m) && !IsCopyConstructor(m)).ToList();
         foreach (var field in type.Fields.Where(f => !f.IsLiteral))
         {
-            var (method, store) = field.IsStatic ? (staticConstructor, Code.Stsfld) : (constructor, Code.Stfld);
-            if (method != null && Stores(method, field, store) && InitializerRun(method, field, store, startsWithThis: !field.IsStatic) == null) found.Add(field.Name);
+            var (methods, store) = field.IsStatic ? (staticConstructor == null ? [] : new List<MethodDefinition> { staticConstructor }, Code.Stsfld) : (constructors, Code.Stfld);
+            var sources = new List<string>();
+            foreach (var method in methods.Where(m => Stores(m, field, store) && InitializerRun(m, field, store, startsWithThis: !field.IsStatic) == null))
+                sources.AddRange(ParametersRead(method, field, store));
+            if (sources.Count > 0 || methods.Any(m => Stores(m, field, store) && InitializerRun(m, field, store, startsWithThis: !field.IsStatic) == null))
+                found[field.Name] = sources.Distinct().ToArray();
         }
         return found;
     }
+
+    /// <summary>Stands for what a constructor computes other than from its parameters.</summary>
+    public const string OtherState = "*";
+
+    /// <summary>Names of the parameters of <paramref name="type"/>'s constructors (not the compiler's copy constructor of a record).</summary>
+    public static IReadOnlyList<string> ConstructorParameters(TypeDefinition type) =>
+        type.Methods.Where(m => m.IsConstructor && !m.IsStatic && !IsCopyConstructor(m)).SelectMany(m => m.Parameters).Select(p => p.Name).Distinct().ToArray();
+
+    // The parameters read by the code that computes the value stored into field (from the previous store on): a
+    // constructor's own state beyond them (a local, a call result of this) shows as OtherState.
+    private static IEnumerable<string> ParametersRead(MethodDefinition method, FieldDefinition field, Code store)
+    {
+        var code = method.Body.Instructions;
+        var end = code.ToList().FindIndex(i => i.OpCode.Code == store && i.Operand == field);
+        var start = code.Take(end).ToList().FindLastIndex(i => i.OpCode.Code is Code.Stfld or Code.Stsfld or Code.Call && (i.Operand as MemberReference)?.DeclaringType == field.DeclaringType) + 1;
+        var read = new List<string>();
+        foreach (var i in code.Skip(start).Take(end - start))
+        {
+            if (i.OpCode.Code is Code.Ldloc or Code.Ldloc_S or Code.Ldloc_0 or Code.Ldloc_1 or Code.Ldloc_2 or Code.Ldloc_3 or Code.Ldloca or Code.Ldloca_S) read.Add(OtherState);
+            var index = i.OpCode.Code switch
+            {
+                Code.Ldarg_1 => 0, Code.Ldarg_2 => 1, Code.Ldarg_3 => 2,
+                Code.Ldarg or Code.Ldarg_S or Code.Ldarga or Code.Ldarga_S when i.Operand is ParameterDefinition p => p.Index,
+                _ => -1,
+            };
+            if (index >= 0 && index < method.Parameters.Count) read.Add(method.Parameters[index].Name);
+        }
+        return read.Count == 0 ? [OtherState] : read;
+    }
+
+    // A record's compiler-made copy constructor takes the record itself and copies every field.
+    private static bool IsCopyConstructor(MethodDefinition constructor) =>
+        constructor.Parameters.Count == 1 && constructor.Parameters[0].ParameterType.FullName == constructor.DeclaringType.FullName;
 
     /// <summary>Creates homes for <paramref name="fields"/> of <paramref name="owner"/> (a type of the recompiled module).</summary>
     public IEnumerable<((string, string) Key, AddedFieldHome Home)> Create(TypeDefinition owner, IReadOnlyList<AddedFieldChange> fields)
     {
         var staticConstructor = owner.Methods.FirstOrDefault(m => m.IsConstructor && m.IsStatic);
-        var constructor = owner.Methods.FirstOrDefault(m => m.IsConstructor && !m.IsStatic && !ChainsToThis(m));
+        var constructor = owner.Methods.FirstOrDefault(m => m.IsConstructor && !m.IsStatic && !ChainsToThis(m) && !IsCopyConstructor(m));
         var setup = NewStaticConstructor(owner);
         var il = setup.Body.GetILProcessor();
         var homes = new List<((string, string), AddedFieldHome)>();
@@ -50,7 +88,7 @@ internal sealed class AddedFieldStorage(ModuleDefinition module, Retargeter reta
             var field = owner.Fields.Single(f => f.Name == change.Name);
             var home = change.IsStatic
                 ? StaticHome(field, staticConstructor, il)
-                : InstanceHome(owner, field, constructor, il);
+                : InstanceHome(owner, field, change.StartsAtDefault ? null : constructor, il);
             homes.Add(((owner.FullName, change.Name), home));
         }
         if (staticConstructor != null) owner.Methods.Remove(staticConstructor);

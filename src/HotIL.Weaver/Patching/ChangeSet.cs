@@ -1,7 +1,14 @@
 namespace HotIL.Weaver.Patching;
 
 /// <summary>A field added to a loaded class; it lives in side storage in the patch that adds it.</summary>
-public sealed record AddedFieldChange(string TypeFullName, string Name, bool IsStatic);
+public sealed record AddedFieldChange(string TypeFullName, string Name, bool IsStatic)
+{
+    /// <summary>
+    /// Whether objects that already exist start with the field's default value: its value comes from a constructor
+    /// parameter that is new too (a positional record gaining a member), so they never had one.
+    /// </summary>
+    public bool StartsAtDefault { get; init; }
+}
 
 /// <summary>A warning about an edit that is applied but does not do everything the user may expect.</summary>
 public sealed record EditWarning(string Id, string TypeFullName, string? MemberName, string Message)

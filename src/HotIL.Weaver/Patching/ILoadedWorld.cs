@@ -17,6 +17,9 @@ public interface ILoadedWorld
     /// </summary>
     MethodDefinition? FindAddedMethod(MethodKey key);
 
+    /// <summary>The factory an earlier reload made for <c>new</c> of a constructor it added to a loaded type, or null.</summary>
+    MethodDefinition? FindFactory(MethodKey constructor);
+
     /// <summary>Where a field that an earlier reload added to <paramref name="typeFullName"/> lives, or null.</summary>
     AddedFieldHome? FindAddedField(string typeFullName, string name);
 

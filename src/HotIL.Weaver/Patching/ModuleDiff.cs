@@ -57,7 +57,7 @@ public static class ModuleDiff
                 if (!after.Types[key.DeclaringTypeFullName].IsClosure)
                     warnings.AddRange(StaticInitializerWarnings(before.Types[key.DeclaringTypeFullName], after.Types[key.DeclaringTypeFullName], addedFields));
             }
-            else if (!exists) ClassifyAdded(method, after.Types[key.DeclaringTypeFullName], added, addedOverrides, rude);
+            else if (!exists) ClassifyAdded(method, after.Types[key.DeclaringTypeFullName], after, added, addedOverrides, rude);
             // The running program has a slot only if the old method was woven.
             else if ((old!.NotReloadableBecause ?? method.NotReloadableBecause) is { } why)
                 rude.Add(new RudeEdit(RudeEditKind.MethodNotReloadable, key.DeclaringTypeFullName, NameOf(key), why));
@@ -72,6 +72,7 @@ public static class ModuleDiff
             else removed.Add(key);
         }
         warnings.AddRange(StartupWarnings(after, changed));
+        warnings.AddRange(ReflectionWarnings(after, added));
         return new ChangeSet(changed, added, removed, addedTypes, rude.Distinct().ToList(), warnings) { AddedFields = addedFields, AddedOverrides = addedOverrides };
     }
 
@@ -130,8 +131,35 @@ public static class ModuleDiff
         }
     }
 
+    /// <summary>Diagnostic ID of the warning for public members added to loaded types, which reflection does not see.</summary>
+    public const string AddedMembersHiddenFromReflection = "HOTIL2009";
+
+    // Code compiled from now on reaches an added member, but the loaded type does not list it: serializers, model
+    // binding, MVC and minimal-API discovery, dependency injection and EF Core read types by reflection.
+    private static IEnumerable<EditWarning> ReflectionWarnings(ModuleSnapshot after, List<MethodKey> added)
+    {
+        var reported = new HashSet<(string, string)>();
+        foreach (var key in added)
+        {
+            var method = after.Methods[key];
+            if (!method.IsVisibleOutside || after.Types[key.DeclaringTypeFullName].IsClosure) continue;
+            var isAccessor = key.Name.StartsWith("get_", StringComparison.Ordinal) || key.Name.StartsWith("set_", StringComparison.Ordinal);
+            var member = isAccessor ? key.Name[4..] : NameOf(key);
+            if (!reported.Add((key.DeclaringTypeFullName, member))) continue;
+            var shown = key.DeclaringTypeFullName.Replace('/', '.') + (method.IsConstructor ? "" : "." + member);
+            var what = method.IsConstructor ? $"constructor {NameOf(key).Replace(".ctor", shown)}" : member == NameOf(key) ? "method " + shown : "property " + shown;
+            yield return new EditWarning(AddedMembersHiddenFromReflection, key.DeclaringTypeFullName, method.IsConstructor ? null : member,
+                $"the added {what} is used by code compiled from now on, but reflection over the loaded type does not list it: serializers (System.Text.Json), " +
+                "model binding, MVC and minimal-API discovery, dependency injection and EF Core see the type as it was until a restart");
+        }
+    }
+
+    private static bool ImplementedElsewhere(MethodShape method, ModuleSnapshot after) =>
+        after.Methods.Values.Any(m => m.Key.DeclaringTypeFullName != method.Key.DeclaringTypeFullName
+            && (m.Key.Name == method.Key.Name || m.Key.Name.EndsWith("." + method.Key.Name, StringComparison.Ordinal)));
+
     // Added virtual members of loaded classes are dispatched by type tests in front of the base method's slot.
-    private static void ClassifyAdded(MethodShape method, TypeShape type, List<MethodKey> added, List<(MethodKey, MethodKey)> overrides, List<RudeEdit> rude)
+    private static void ClassifyAdded(MethodShape method, TypeShape type, ModuleSnapshot after, List<MethodKey> added, List<(MethodKey, MethodKey)> overrides, List<RudeEdit> rude)
     {
         var name = NameOf(method.Key);
         if (method.IsVirtual && method.NotReloadableBecause == null && type.Kind == "class" && method.Role == VirtualRole.Override)
@@ -140,12 +168,19 @@ public static class ModuleDiff
             overrides.Add((method.Key, method.Overrides!.Value));
         }
         else if (method.IsVirtual && method.NotReloadableBecause == null && type.Kind == "class" && method.Role == VirtualRole.NewVirtual) added.Add(method.Key);
+        // A default interface method added to a loaded interface is called as a static body taking the receiver; a class
+        // with a method of that name might implement it, and would not be dispatched to.
+        else if (method.IsVirtual && type.Kind == "interface" && method.NotReloadableBecause == null && !ImplementedElsewhere(method, after))
+            added.Add(method.Key);
         else if (method.IsVirtual)
             rude.Add(new RudeEdit(RudeEditKind.VirtualMethodAdded, type.FullName, name,
                 "only overrides of a class method of this project and new virtual methods with a body can be added; not abstract or interface members, nor overrides of types outside the project such as ToString"));
-        else if (method.IsConstructor) rude.Add(new RudeEdit(RudeEditKind.ConstructorAdded, type.FullName, name));
-        else if (method.NotReloadableBecause == Eligibility.AutoAccessorReason)
-            rude.Add(new RudeEdit(RudeEditKind.AutoPropertyAdded, type.FullName, method.Key.Name[(method.Key.Name.IndexOf('_') + 1)..]));
+        // An added constructor becomes a static body, and `new` of it a factory that allocates and runs it (PatchBuilder).
+        else if (method.IsConstructor && type.GenericArity > 0)
+            rude.Add(new RudeEdit(RudeEditKind.ConstructorAdded, type.FullName, name, "constructors cannot be added to generic types yet"));
+        else if (method.IsConstructor) added.Add(method.Key);
+        // An added auto-property's accessors are added methods; its backing field is an added field.
+        else if (method.NotReloadableBecause == Eligibility.AutoAccessorReason) added.Add(method.Key);
         else if (method.NotReloadableBecause != null)
             rude.Add(new RudeEdit(RudeEditKind.MethodAddedToUnsupportedType, type.FullName, name, method.NotReloadableBecause));
         else added.Add(method.Key);
@@ -164,13 +199,21 @@ public static class ModuleDiff
         {
             if (!before.Fields.TryGetValue(field, out var oldType))
             {
-                if (after.ConstructorOnlyFields.Contains(field))
+                // A value existing objects had at construction but never kept would be read as a default: wrong. One from a
+                // parameter that is new as well (a record's new positional member) they never had: they start at default.
+                var startsAtDefault = false;
+                if (after.ConstructorOnlyFields.TryGetValue(field, out var sources))
                 {
-                    rude.Add(new RudeEdit(RudeEditKind.FieldNeedsConstructor, name, field, ConstructorOnlyDetail(field)));
-                    continue;
+                    if (sources.Count == 0 || sources.Any(s => s == AddedFieldStorage.OtherState || before.ConstructorParameters.Contains(s)))
+                    {
+                        rude.Add(new RudeEdit(RudeEditKind.FieldNeedsConstructor, name, field, ConstructorOnlyDetail(field)));
+                        continue;
+                    }
+                    startsAtDefault = true;
                 }
                 // Side storage is keyed by object identity: classes only, and no per-instantiation storage yet.
-                if (after.Kind == "class" && after.GenericArity == 0) addedFields.Add(new AddedFieldChange(name, field, type.StartsWith("static ", StringComparison.Ordinal)));
+                if (after.Kind == "class" && after.GenericArity == 0)
+                    addedFields.Add(new AddedFieldChange(name, field, type.StartsWith("static ", StringComparison.Ordinal)) { StartsAtDefault = startsAtDefault });
                 else rude.Add(new RudeEdit(RudeEditKind.FieldAdded, name, field, after.Kind == "struct" ? "a struct's layout is fixed while values of it exist" : "fields of generic types need per-instantiation storage"));
             }
             else if (oldType != type) rude.Add(new RudeEdit(RudeEditKind.FieldTypeChanged, name, field, $"{oldType} → {type}"));

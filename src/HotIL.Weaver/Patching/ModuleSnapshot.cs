@@ -89,8 +89,14 @@ public sealed record TypeShape(
     /// </summary>
     public IReadOnlyDictionary<string, string> StaticInitializers { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Fields whose initial value only a constructor can compute (see <see cref="AddedFieldStorage.ConstructorOnlyFields"/>).</summary>
-    public IReadOnlySet<string> ConstructorOnlyFields { get; init; } = new HashSet<string>();
+    /// <summary>
+    /// Fields whose initial value only a constructor can compute, each with the constructor parameters it comes from
+    /// (see <see cref="AddedFieldStorage.ConstructorOnlyFields"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ConstructorOnlyFields { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>The names of its constructors' parameters.</summary>
+    public IReadOnlyList<string> ConstructorParameters { get; init; } = [];
 }
 
 /// <summary>
@@ -259,7 +265,8 @@ public sealed class ModuleSnapshot
         MemberAttributes = type.Fields.Cast<IMemberDefinition>().Concat(type.Properties).Concat(type.Events)
             .GroupBy(m => m.Name).ToDictionary(g => g.Key, g => string.Join(";", g.Select(m => AttributeText.Of(m)))),
         StaticInitializers = StaticInitializers(type),
-        ConstructorOnlyFields = type.IsClass && !type.IsInterface ? AddedFieldStorage.ConstructorOnlyFields(type) : new HashSet<string>(),
+        ConstructorOnlyFields = type.IsClass && !type.IsInterface ? AddedFieldStorage.ConstructorOnlyFields(type) : new Dictionary<string, IReadOnlyList<string>>(),
+        ConstructorParameters = AddedFieldStorage.ConstructorParameters(type),
     };
 
     private static MethodKey? EntryPointOf(ModuleDefinition module) => module.EntryPoint == null ? null : MethodKey.For(module.EntryPoint);

@@ -40,6 +40,9 @@ public sealed class Patch
 
     internal void OwnSlot(WovenSlot slot) => (slot.IsGeneric ? OwnGenericSlots : OwnSlots)[slot.Key] = slot.Index;
 
+    /// <summary>Factories standing for <c>new</c> of constructors added to loaded types, by the constructor's key: later patches call these.</summary>
+    public Dictionary<MethodKey, MethodDefinition> AddedFactories { get; } = [];
+
     /// <summary>Forwarders of methods added to existing types, by key: later patches call these.</summary>
     public Dictionary<MethodKey, MethodDefinition> AddedMethods { get; } = [];
 

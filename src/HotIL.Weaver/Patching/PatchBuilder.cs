@@ -55,6 +55,13 @@ public static class PatchBuilder
         }
         foreach (var (overrideKey, rootKey) in changes.AddedOverrides) retargeter.OverriddenBy[overrideKey] = definitions[rootKey];
         retargeter.Owned.UnionWith(dispatch.Members);
+        var factories = new ConstructorFactories(compiled, retargeter);
+        foreach (var (key, constructor) in added.Where(a => a.Value.IsConstructor).ToList())
+        {
+            retargeter.Factories[key] = factories.Add(key, constructor);
+            patch.AddedFactories[key] = retargeter.Factories[key];
+        }
+        retargeter.Owned.UnionWith(factories.ByConstructor.Values);
 
         foreach (var type in compiled.GetTypes().Where(t => IsNewUserType(t, retargeter)).ToList()) retargeter.Retain(type);
         var bodies = keys.Where(k => changed.Contains(k.Value) || added.ContainsKey(k.Value)).Select(k => k.Key).ToList();
@@ -67,7 +74,7 @@ public static class PatchBuilder
         retargeter.Drain();
 
         foreach (var (key, home) in fieldHomes) patch.AddedFields[key] = home;
-        foreach (var holder in retargeter.Holders) MakeHolder(holder, retargeter, keys, changed, added, [.. storage.Members, .. dispatch.Members]);
+        foreach (var holder in retargeter.Holders) MakeHolder(holder, retargeter, keys, changed, added, [.. storage.Members, .. dispatch.Members, .. factories.ByConstructor.Values]);
         RemoveUnused(compiled, retargeter);
         ClearModuleType(compiled);
         KeepRuntimeAssemblyAttributes(compiled);
@@ -163,7 +170,8 @@ public static class PatchBuilder
             var key = keys.GetValueOrDefault(method);
             if (keep.Contains(method)) continue;
             if (changed.Contains(key)) MakeStatic(method, receiver, method.Name, MethodAttributes.Assembly);
-            else if (added.ContainsKey(key)) MakeStatic(method, receiver, method.Name, MethodAttributes.Public);
+            // An added constructor's body keeps a plain name: a static method may not be called .ctor.
+            else if (added.ContainsKey(key)) MakeStatic(method, receiver, method.IsConstructor ? "ctor" : method.Name, MethodAttributes.Public);
             else type.Methods.Remove(method);
         }
         foreach (var nested in type.NestedTypes.ToList())

@@ -26,6 +26,9 @@ internal sealed class Retargeter(ModuleDefinition module, ILoadedWorld world, IR
     /// <summary>Dispatch this patch builds, by root key (base calls to a root go to its body).</summary>
     public Dictionary<MethodKey, PatchDispatch> Dispatch { get; } = [];
 
+    /// <summary>Factories of constructors this patch adds to loaded types, by constructor key: <c>new</c> of one calls its factory.</summary>
+    public Dictionary<MethodKey, MethodDefinition> Factories { get; } = [];
+
     /// <summary>Added overrides of this patch and the base method each overrides (virtual calls go through the base).</summary>
     public Dictionary<MethodKey, MethodDefinition> OverriddenBy { get; } = [];
 
@@ -146,11 +149,21 @@ internal sealed class Retargeter(ModuleDefinition module, ILoadedWorld world, IR
             instruction.Operand = body;
             return;
         }
+        // `new` of a constructor added to a loaded type: its factory makes the object.
+        if (instruction.OpCode.Code == Code.Newobj && key is { } constructor && FactoryOf(constructor) is { } factory)
+        {
+            instruction.OpCode = OpCodes.Call;
+            instruction.Operand = factory;
+            return;
+        }
         // A virtual call to an added override is a virtual call of the method it overrides: the receiver may be a subclass.
         if (instruction.OpCode.Code == Code.Callvirt && key is { } added && OverriddenBy.TryGetValue(added, out var overridden)) method = overridden;
         if (BecomesStatic(method) && instruction.OpCode.Code is Code.Callvirt or Code.Call) instruction.OpCode = OpCodes.Call;
         instruction.Operand = Method(method);
     }
+
+    private MethodReference? FactoryOf(MethodKey constructor) =>
+        Factories.TryGetValue(constructor, out var mine) ? mine : world.FindFactory(constructor) is { } earlier ? module.ImportReference(earlier) : null;
 
     private MethodReference? BaseForwarderOf(MethodKey root)
     {

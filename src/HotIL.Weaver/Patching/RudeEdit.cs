@@ -31,8 +31,6 @@ public enum RudeEditKind
     ReadOnlinessChanged,
     /// <summary>A field was added whose initial value only a constructor can compute (objects that exist never ran it).</summary>
     FieldNeedsConstructor,
-    /// <summary>An auto-property was added to a loaded type.</summary>
-    AutoPropertyAdded,
 }
 
 /// <summary>An edit the reload rejected, with where it is.</summary>
@@ -74,11 +72,10 @@ public static class RudeEdits
         [RudeEditKind.EnumChanged] = new("HOTIL1007", "removing or renumbering members of enum {0} cannot be applied to live values; restart to apply"),
         [RudeEditKind.VirtualMethodAdded] = new("HOTIL1008", "adding virtual, abstract or override method {0} is not supported yet; restart to apply"),
         [RudeEditKind.VirtualMethodRemoved] = new("HOTIL1009", "removing virtual, abstract or override method {0} is not supported yet; restart to apply"),
-        [RudeEditKind.ConstructorAdded] = new("HOTIL1010", "adding a constructor to {0} is not supported yet; restart to apply"),
+        [RudeEditKind.ConstructorAdded] = new("HOTIL1010", "adding constructor {0} is not supported for this type yet; restart to apply"),
         [RudeEditKind.MethodNotReloadable] = new("HOTIL1011", "{0} changed but cannot be reloaded"),
         [RudeEditKind.MethodAddedToUnsupportedType] = new("HOTIL1012", "adding method {0} to this kind of type is not supported yet; restart to apply"),
         [RudeEditKind.ReadOnlinessChanged] = new("HOTIL1013", "changing whether {0} may modify its struct receiver or an argument (readonly, in, ref) cannot be applied; restart to apply"),
-        [RudeEditKind.AutoPropertyAdded] = new("HOTIL1015", "adding auto-property {0} to a loaded type is not supported yet; restart to apply"),
         [RudeEditKind.FieldNeedsConstructor] = new("HOTIL1014", "{0} would be a new field whose value comes from the constructor, which objects that already exist will not run again; restart to apply"),
     };
 
