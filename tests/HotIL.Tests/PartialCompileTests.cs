@@ -90,12 +90,20 @@ public sealed class PartialCompileTests(ITestOutputHelper output) : IDisposable
         { "first use of a type of a file left out until now", "Other.cs", "K3() => K * 3;", "K3() => K * new Unrelated().Value();" },
     };
 
-    public static TheoryData<string, string, string, string> DeclarationEdits => new()
+    public static TheoryData<string, string, string, string, string[]> DeclarationEdits => new()
     {
-        { "field initializer", "Counter.cs", "_count = Start();", "_count = Start() + 1;" },
-        { "constant", "Other.cs", "K = 3;", "K = 4;" },
-        { "added method", "Other.cs", "public static int K3()", "public static int K4() => 4; public static int K3()" },
-        { "signature", "Other.cs", "Sum(int[] xs)", "Sum(params int[] xs)" },
+        { "field initializer", "Counter.cs", "_count = Start();", "_count = Start() + 1;", [] },
+        { "constant", "Other.cs", "K = 3;", "K = 4;", [] },
+        { "added method", "Other.cs", "public static int K3()", "public static int K4() => 4; public static int K3()", [] },
+        { "signature", "Other.cs", "Sum(int[] xs)", "Sum(params int[] xs)", [] },
+        { "added property used elsewhere", "Counter.Part.cs", "public int Twice => _count * 2;", "public int Twice => _count * 2; public int Thrice => _count * 3;", [] },
+        { "optional parameter added to a member another file calls", "Counter.cs", "public int Next()", "public int Next(int step = 1)", ["Other.cs"] },
+    };
+
+    public static TheoryData<string, string, string, string> WholeProjectEdits => new()
+    {
+        { "using directive", "Other.cs", "namespace Sample;", "using System.Text;\nnamespace Sample;" },
+        { "assembly attribute", "Extensions.cs", "namespace Sample;", "[assembly: System.Reflection.AssemblyMetadata(\"k\", \"v\")]\nnamespace Sample;" },
     };
 
     [Theory]
@@ -120,7 +128,26 @@ public sealed class PartialCompileTests(ITestOutputHelper output) : IDisposable
 
     [Theory]
     [MemberData(nameof(DeclarationEdits))]
-    public void An_edit_outside_member_bodies_compiles_the_whole_project(string edit, string file, string from, string to)
+    public void A_declaration_edit_compiles_its_file_and_the_files_that_mention_what_changed_and_finds_the_same_changes(string edit, string file, string from, string to, string[] alsoInFull)
+    {
+        var (compiler, baseline) = Start();
+        Edit(compiler, file, from, to);
+
+        var partial = compiler.Emit();
+        var whole = compiler.Emit(allowPartial: false);
+
+        partial.Errors.Should().BeEmpty(edit);
+        partial.CompiledInFull.Should().NotBeNull(edit).And.Contain(Path.Combine(_directory, file));
+        foreach (var other in alsoInFull) partial.CompiledInFull.Should().Contain(Path.Combine(_directory, other), "it mentions a declaration that changed");
+        var fromPartial = Snapshot(partial, baseline, partial.CompiledInFull);
+        var fromWhole = Snapshot(whole);
+        output.WriteLine($"{edit}: {partial.CompiledInFull!.Count} files in full, partial {partial.Elapsed.TotalMilliseconds:0} ms, whole {whole.Elapsed.TotalMilliseconds:0} ms");
+        ShouldAgree(ModuleDiff.Compare(baseline, fromPartial), ModuleDiff.Compare(baseline, fromWhole), fromPartial, fromWhole);
+    }
+
+    [Theory]
+    [MemberData(nameof(WholeProjectEdits))]
+    public void An_edit_that_reaches_every_file_compiles_the_whole_project(string edit, string file, string from, string to)
     {
         var (compiler, _) = Start();
         Edit(compiler, file, from, to);

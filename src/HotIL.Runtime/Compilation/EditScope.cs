@@ -5,16 +5,18 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace HotIL.Compilation;
 
 /// <summary>
-/// Decides whether the edits since the running program's sources stayed inside member bodies, and
-/// if so provides a compilation with only the edited files in full, and stubbed (see <see cref="BodyStubber"/>)
-/// only the other files they may depend on (see <see cref="DeclarationClosure"/>). A body-only edit cannot
-/// change the IL of any other file, so comparing the edited files' methods is enough.
+/// Decides which files the edits since the running program's sources need compiled in full, and provides a
+/// compilation with those in full and stubbed (see <see cref="BodyStubber"/>) only the other files they may depend
+/// on (see <see cref="DeclarationClosure"/>). A body-only edit cannot change the IL of any other file; an edit of
+/// declarations can change only the IL of files that mention what it declared (<see cref="DeclarationEdits"/>).
+/// So comparing the methods of the files compiled in full is enough.
 /// </summary>
 internal sealed class EditScope
 {
     private SyntaxTree[] _accepted = [];
     private SyntaxTree[] _stubs = [];
     private Dictionary<string, int> _indexByPath = [];
+    private readonly Dictionary<int, HashSet<string>> _mentions = [];
     private CSharpCompilation? _template;
     private DeclarationClosure? _closure;
     private int _generatedFrom;
@@ -34,12 +36,14 @@ internal sealed class EditScope
                 if (SameText(trees[i], _accepted[i])) continue;
                 _stubs[i] = BodyStubber.Stub(trees[i]);
                 _closure?.Replace(i, _stubs[i]);
+                _mentions.Remove(i);
             }
         }
         else
         {
             _stubs = [];
             _closure = null;
+            _mentions.Clear();
             _indexByPath = new Dictionary<string, int>(StringComparer.Ordinal);
             for (var i = 0; i < trees.Length; i++) _indexByPath.TryAdd(trees[i].FilePath, i);
         }
@@ -53,23 +57,40 @@ internal sealed class EditScope
     public SyntaxTree? Accepted(string path) => _indexByPath.TryGetValue(path, out var index) ? _accepted[index] : null;
 
     /// <summary>
-    /// The trees edited since <see cref="Accept"/>, if every edit only touched member bodies; null if
-    /// a file was added, removed or renamed, a declaration or field initializer changed, or a source
-    /// generator's output changed.
+    /// The trees to compile in full since <see cref="Accept"/>: the edited ones, and where an edit changed declarations
+    /// (added, removed or re-declared members and types, a constant's value), every file that mentions one of their
+    /// names, since only those can bind differently. Null when the whole project must compile: a file was added,
+    /// removed or renamed, an edit changed usings or assembly attributes, or a source generator's output changed its
+    /// declarations.
     /// </summary>
-    public IReadOnlyList<SyntaxTree>? BodyOnlyEdits(IEnumerable<SyntaxTree> project, IReadOnlyList<SyntaxTree> generated)
+    public IReadOnlyList<SyntaxTree>? FilesToCompileInFull(IEnumerable<SyntaxTree> project, IReadOnlyList<SyntaxTree> generated)
     {
         if (_template == null) return null;
         var current = project.Concat(generated).ToArray();
         if (!SamePaths(current, _accepted)) return null;
-        var edited = new List<SyntaxTree>();
+        var inFull = new SortedSet<int>();
+        var changedNames = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < current.Length; i++)
         {
             if (SameText(current[i], _accepted[i])) continue;
-            if (!IsBodyOnly(_accepted[i], current[i])) return null;
-            edited.Add(current[i]);
+            inFull.Add(i);
+            if (IsBodyOnly(_accepted[i], current[i])) continue;
+            if (i >= _generatedFrom || DeclarationEdits.ChangedNames(_accepted[i], current[i]) is not { } names) return null;
+            changedNames.UnionWith(names);
         }
-        return edited;
+        if (changedNames.Count > 0)
+            for (var i = 0; i < current.Length; i++)
+                if (!inFull.Contains(i) && Mentions(i).Overlaps(changedNames)) inFull.Add(i);
+        return inFull.Select(i => current[i]).ToList();
+    }
+
+    // The identifiers an accepted file uses anywhere, bodies included.
+    private HashSet<string> Mentions(int file)
+    {
+        if (_mentions.TryGetValue(file, out var names)) return names;
+        names = _accepted[file].GetRoot().DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText).ToHashSet(StringComparer.Ordinal);
+        _mentions[file] = names;
+        return names;
     }
 
     /// <summary>

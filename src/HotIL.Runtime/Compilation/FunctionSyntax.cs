@@ -191,6 +191,9 @@ internal sealed class FunctionSyntaxIndex
     private static string Literals(BaseArgumentListSyntax? arguments) =>
         arguments == null ? "" : "(" + string.Join(",", arguments.Arguments.Select(a => a.Expression is LiteralExpressionSyntax l ? l.Token.Text : "_")) + ")";
 
+    /// <summary>The tokens' text without whitespace.</summary>
+    public static string CompactTokens(SyntaxTokenList tokens) => string.Concat(tokens.Select(t => t.Text));
+
     /// <summary>The node's text without whitespace, so that reformatting does not make it another declaration.</summary>
     public static string Compact(SyntaxNode? node)
     {

@@ -97,8 +97,9 @@ internal sealed class ProjectCompiler
     }
 
     /// <summary>
-    /// Runs the source generators and emits the project to memory: only the edited files in full
-    /// when every edit since the last <see cref="Accept"/> stayed inside member bodies, else everything.
+    /// Runs the source generators and emits the project to memory: in full only the files edited since the last
+    /// <see cref="Accept"/> and, for edits to declarations, the files that mention what they declare, the others as
+    /// stubs (see <see cref="EditScope"/>); everything when that cannot be told.
     /// </summary>
     /// <param name="allowPartial">False to compile every file in full.</param>
     public CompileResult Emit(bool allowPartial = true)
@@ -107,7 +108,7 @@ internal sealed class ProjectCompiler
         _generators = _generators.RunGeneratorsAndUpdateCompilation(_compilation, out var withGenerated, out _);
         _generated = withGenerated.SyntaxTrees.Skip(_compilation.SyntaxTrees.Length).ToArray();
 
-        var edited = allowPartial ? _scope.BodyOnlyEdits(_compilation.SyntaxTrees, _generated) : null;
+        var edited = allowPartial ? _scope.FilesToCompileInFull(_compilation.SyntaxTrees, _generated) : null;
         if (edited is { Count: > 0 })
         {
             var partial = EmitCompilation(_scope.WithInFull(edited), clock);
