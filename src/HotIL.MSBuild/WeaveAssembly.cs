@@ -27,6 +27,15 @@ public sealed class WeaveAssembly : Task
     /// <summary>Whether the running program watches its sources by itself.</summary>
     public bool Watch { get; set; }
 
+    /// <summary>The project file (<c>$(MSBuildProjectFullPath)</c>), rebuilt when the program restarts itself.</summary>
+    public string ProjectPath { get; set; } = "";
+
+    /// <summary>Arguments of <c>dotnet build</c> that rebuild the project as this build did (configuration, HotIL's properties).</summary>
+    public string[] BuildArguments { get; set; } = [];
+
+    /// <summary>Whether an edit that cannot be applied in place rebuilds and restarts the program.</summary>
+    public bool RestartOnRudeEdit { get; set; }
+
     /// <summary>Number of methods that received a slot, generic ones included (for logs and tests).</summary>
     [Output] public int WovenMethodCount { get; private set; }
 
@@ -83,6 +92,9 @@ public sealed class WeaveAssembly : Task
         AssemblyName = Path.GetFileNameWithoutExtension(AssemblyPath),
         ProjectDirectory = Path.GetFullPath(ProjectDirectory),
         Watch = Watch,
+        ProjectPath = string.IsNullOrEmpty(ProjectPath) ? null : Path.GetFullPath(ProjectPath),
+        BuildArguments = BuildArguments,
+        RestartOnRudeEdit = RestartOnRudeEdit,
         CompilerArguments = CompilerArguments.Select(a => a.ItemSpec).ToArray(),
         Slots = result.Slots.OrderBy(s => s.Index).Select(s => s.Key.Value).ToArray(),
         GenericSlots = result.GenericSlots.OrderBy(s => s.Index).Select(s => s.Key.Value).ToArray(),

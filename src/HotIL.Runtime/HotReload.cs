@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using HotIL.Reporting;
+using HotIL.Restart;
 using HotIL.Weaver;
 
 namespace HotIL;
@@ -205,6 +206,8 @@ public static class HotReload
             Report(result);
             if (result.Status == ReloadStatus.Applied) NotifyUpdateHandlers(result);
             RaiseEvent(result);
+            // The way forward for an edit that cannot be applied in place, where the build asked for it: returns only if it could not restart.
+            if (result.Status == ReloadStatus.Rejected && ProgramRestart.IsOn(session.Manifest)) ProgramRestart.Run(session.Manifest, session.Program, Write);
             return result;
         }
     }

@@ -66,6 +66,12 @@ internal sealed class ReloadSession
 
     public string Name => _manifest.AssemblyName;
 
+    /// <summary>The build's record of the assembly.</summary>
+    public Manifest Manifest => _manifest;
+
+    /// <summary>The woven assembly this session reloads.</summary>
+    public Assembly Program => _original;
+
     public string ProjectDirectory => _manifest.ProjectDirectory;
 
     public int Generation { get; private set; } = 1;

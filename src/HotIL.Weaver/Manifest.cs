@@ -45,6 +45,15 @@ public sealed class Manifest
     /// </summary>
     public IReadOnlyList<string> GenericSlots { get; init; } = [];
 
+    /// <summary>The project file, for rebuilding it when the program restarts itself; null in older manifests.</summary>
+    public string? ProjectPath { get; init; }
+
+    /// <summary>Arguments of <c>dotnet build</c> that rebuild the project as the build did.</summary>
+    public IReadOnlyList<string> BuildArguments { get; init; } = [];
+
+    /// <summary>Whether an edit that cannot be applied in place rebuilds the project and restarts the program (<c>HotILRestart</c>).</summary>
+    public bool RestartOnRudeEdit { get; init; }
+
     /// <summary>Serializes to JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 

@@ -63,6 +63,37 @@ public class LiveEditTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void An_edit_that_cannot_be_applied_in_place_restarts_the_program_when_asked_and_runs_the_new_code()
+    {
+        using var project = ScratchProject.Create("Counter");
+        project.Build("Debug");
+        using var program = project.Start("Debug", new Dictionary<string, string> { ["HOTIL_RESTART"] = "1" });
+        program.WaitForError(l => l.Contains("[HotIL] watching"), Patience);
+        CounterApp.NextTick(program);
+
+        var saved = Stopwatch.StartNew();
+        project.Edit("Rules.cs", "public sealed class Tally", "public class Base { }\n\npublic sealed class Tally : Base");
+        project.Edit("Rules.cs", "\"plus-one\"", "\"restarted\"");
+
+        var restarted = TickLine.Parse(program.WaitForLine(l => TickLine.Parse(l)?.Rule == "restarted", TimeSpan.FromMinutes(3)))!;
+        output.WriteLine($"save → the restarted program's first new line: {saved.ElapsedMilliseconds} ms");
+        restarted.Tick.Should().BeLessThan(20, "the program started again");
+        program.StandardError.Should().Contain("HOTIL1003").And.Contain("restarting to apply the edit");
+        program.HasExited.Should().BeFalse("the same process runs the rebuilt program");
+        program.WaitForError(l => l.Contains("[HotIL] watching") && program.StandardError.Split('\n').Count(x => x.Contains("[HotIL] watching")) == 2, Patience);
+        project.Edit("Rules.cs", "value + 1;", "value + 100;");
+        var previous = CounterApp.NextTick(program);
+        program.WaitForLine(l =>
+        {
+            var tick = TickLine.Parse(l);
+            if (tick == null) return false;
+            var stepped = tick.Value - previous.Value == 100;
+            previous = tick;
+            return stepped;
+        }, Patience).Should().NotBeNull("the restarted program reloads edits again");
+    }
+
+    [Fact]
     public void A_strong_named_project_reloads()
     {
         using var project = ScratchProject.Create("Counter");

@@ -36,6 +36,8 @@ internal static class RuntimeMessages
     public static readonly MessageKind Rejected = new("HOTIL4006", HotReloadVerbosity.Quiet);
     public static readonly MessageKind Failed = new("HOTIL4007", HotReloadVerbosity.Quiet);
     public static readonly MessageKind UpdateHandlerCalled = new("HOTIL4008", HotReloadVerbosity.Detailed);
+    public static readonly MessageKind Restarting = new("HOTIL4009", HotReloadVerbosity.Quiet);
+    public static readonly MessageKind RestartFailed = new("HOTIL3012", HotReloadVerbosity.Quiet, "error");
 
     /// <summary>The report line of a reload's outcome.</summary>
     public static MessageKind For(ReloadResult result) => result.Status switch
