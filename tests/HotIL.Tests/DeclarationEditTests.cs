@@ -78,9 +78,7 @@ public class DeclarationEditTests
 
     private static ChangeSet Edit(LiveProgram program, string oldText, string newText, bool optimize, Func<string, string>? andThen = null)
     {
-        var source = program.Source;
-        source.Should().Contain(oldText);
-        var changes = program.Edit((andThen ?? (s => s))(source.Replace(oldText, newText)), optimize);
+        var changes = andThen == null ? program.Edit(oldText, newText, optimize) : program.Edit(andThen(program.Source.Replace(oldText, newText)), optimize);
         changes.RudeEdits.Should().BeEmpty();
         return changes;
     }

@@ -105,9 +105,7 @@ public class HonestReportTests
 
     private static ChangeSet Edit(LiveProgram program, string oldText, string newText, bool optimize)
     {
-        var source = program.Source;
-        source.Should().Contain(oldText);
-        var changes = program.Edit(source.Replace(oldText, newText), optimize);
+        var changes = program.Edit(oldText, newText, optimize);
         changes.RudeEdits.Should().BeEmpty();
         return changes;
     }

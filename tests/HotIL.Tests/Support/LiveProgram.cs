@@ -60,6 +60,13 @@ internal sealed class LiveProgram
         return changes;
     }
 
+    /// <summary>Replaces <paramref name="oldText"/>, which the current source must hold, by <paramref name="newText"/> and applies the result.</summary>
+    public ChangeSet Edit(string oldText, string newText, bool optimize)
+    {
+        Source.Should().Contain(oldText);
+        return Edit(Source.Replace(oldText, newText), optimize);
+    }
+
     /// <summary>Compiles a version of the program without applying it.</summary>
     public static (byte[] Image, byte[] Pdb) Compile(string source, bool optimize = false) => TestCompiler.Compile(Name, source, optimize);
 
