@@ -24,7 +24,7 @@ public class KeptDelegateTests(ITestOutputHelper output)
         project.Build(configuration, Enabled(configuration));
         using var program = project.Start(configuration);
         program.WaitForError(l => l.Contains("[HotIL] watching"), Patience);
-        program.WaitForLine(l => l.Contains("event=E0 timer=T0 static=S0/1 query=20,30 worker=W0"), Patience);
+        program.WaitForLine(l => l.Contains("event=E0 timer=T0 static=S0/1 query=20,30 worker=W0 tag=d0 times=7"), Patience);
 
         // E39: the subscription and the timer made at start-up run their new bodies.
         project.Edit("Program.cs", "\"E0\"", "\"E1\"");
@@ -53,6 +53,19 @@ public class KeptDelegateTests(ITestOutputHelper output)
         program.WaitForError(l => l.Contains("HOTIL2001") && l.Contains("Kept.Seed"), Patience).Should().Contain(project.PathOf("Kept.cs") + "(");
         program.StandardError.Should().Contain("no code to apply; 1 edit takes effect only after a restart");
         program.WaitForLine(l => l.Contains("static=S1/1"), Patience);
+
+        // E44: an attribute argument read by reflection keeps its value, and the report says so.
+        project.Edit("Kept.cs", "[System.ComponentModel.Description(\"d0\")]", "[System.ComponentModel.Description(\"d1\")]");
+        program.WaitForError(l => l.Contains("HOTIL2007") && l.Contains("Lambdas.Tagged"), Patience).Should().Contain(project.PathOf("Kept.cs") + "(");
+        program.WaitForLine(l => l.Contains("tag=d0"), Patience);
+
+        // A member now using a primary-constructor parameter the object never kept is refused, never computed with a 0;
+        // undoing it is said to resolve the refusal.
+        project.Edit("Kept.cs", "public int Times(int x) => x * 7;", "public int Times(int x) => x * factor;");
+        program.WaitForError(l => l.Contains("HOTIL1014"), Patience).Should().Contain("primary constructor parameter factor");
+        program.WaitForLine(l => l.Contains("times=7"), Patience);
+        project.Edit("Kept.cs", "public int Times(int x) => x * factor;", "public int Times(int x) => x * 7;");
+        program.WaitForError(l => l.Contains("HOTIL1014 resolved"), Patience);
 
         // E45: the worker's loop never returns, so it keeps its body; unoptimized code says so, naming the method and thread.
         var applied = AppliedCount(program);

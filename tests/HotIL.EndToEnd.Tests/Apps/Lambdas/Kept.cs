@@ -21,6 +21,20 @@ public static class Kept
     public static string Describe() => Describer() + "/" + Seed;
 }
 
+[System.ComponentModel.Description("d0")]
+public static class Tagged
+{
+    // Read by reflection, as frameworks read attributes.
+    public static string Read() => ((System.ComponentModel.DescriptionAttribute)typeof(Tagged).GetCustomAttributes(false)[0]).Description;
+}
+
+// Made once at start-up; its factor is not kept by the object because no member uses it after construction.
+public class Scaled(int factor)
+{
+    public int Factor { get; } = factor + 0;
+    public int Times(int x) => x * 7;
+}
+
 public static class Worker
 {
     public static volatile string Last = "";
