@@ -66,6 +66,21 @@ public class DeclarationEditTests
     }
 
     [Theory, MemberData(nameof(Configurations))]
+    public void Fields_added_to_a_generic_class_are_kept_per_instantiation_and_per_object(bool optimize)
+    {
+        var p = Live("public class Box<T>(T value) { public T Value = value; public string Show() => $\"{Value}\"; } " +
+            "public static class M { public static object Make() => new Box<int>(1); public static object MakeText() => new Box<string>(\"s\"); }", optimize);
+        var (number, text) = (p.Call("S.M", "Make")!, p.Call("S.M", "MakeText")!);
+        Edit(p, "public string Show() => $\"{Value}\";",
+            "private int _reads = 10; private T? _last; static int s_boxes = 100; public string Show() { _last = Value; return $\"{Value}:{_reads++}:{s_boxes++}:{_last}\"; }", optimize);
+        p.CallOn(number, "Show").Should().Be("1:10:100:1", "the existing object reads the initializer of the instance field, and the instantiation its static field's");
+        p.CallOn(number, "Show").Should().Be("1:11:101:1");
+        p.CallOn(text, "Show").Should().Be("s:10:100:s", "Box<string> has its own static field and this object its own instance field");
+        Edit(p, "return $\"{Value}:{_reads++}:{s_boxes++}:{_last}\";", "return $\"{Value}/{_reads++}/{s_boxes++}/{_last}\";", optimize);
+        p.CallOn(number, "Show").Should().Be("1/12/102/1", "a later patch reaches the fields an earlier one added");
+    }
+
+    [Theory, MemberData(nameof(Configurations))]
     public void E50_an_added_override_of_a_member_declared_outside_the_project_is_rejected_cleanly(bool optimize)
     {
         var p = Live("public class C { public int V = 1; } public static class M { public static string Show(object c) => c.ToString()!; }", optimize);

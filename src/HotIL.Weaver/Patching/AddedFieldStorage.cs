@@ -54,8 +54,8 @@ internal sealed class AddedFieldStorage(ModuleDefinition module, Retargeter reta
     private static IEnumerable<string> ParametersRead(MethodDefinition method, FieldDefinition field, Code store)
     {
         var code = method.Body.Instructions;
-        var end = code.ToList().FindIndex(i => i.OpCode.Code == store && i.Operand == field);
-        var start = code.Take(end).ToList().FindLastIndex(i => i.OpCode.Code is Code.Stfld or Code.Stsfld or Code.Call && (i.Operand as MemberReference)?.DeclaringType == field.DeclaringType) + 1;
+        var end = code.ToList().FindIndex(i => i.OpCode.Code == store && Names(i.Operand, field));
+        var start = code.Take(end).ToList().FindLastIndex(i => i.OpCode.Code is Code.Stfld or Code.Stsfld or Code.Call && (i.Operand as MemberReference)?.DeclaringType.GetElementType() == field.DeclaringType) + 1;
         var read = new List<string>();
         foreach (var i in code.Skip(start).Take(end - start))
         {
@@ -105,7 +105,7 @@ internal sealed class AddedFieldStorage(ModuleDefinition module, Retargeter reta
         var run = staticConstructor == null ? null : InitializerRun(staticConstructor, field, Code.Stsfld, startsWithThis: false);
         if (run != null)
         {
-            var landing = setup.Create(OpCodes.Stsfld, field);
+            var landing = setup.Create(OpCodes.Stsfld, Own(field));
             foreach (var i in InstructionCloner.Clone(run.Value.Run, run.Value.Store, landing, setup.Body)) setup.Append(i);
             setup.Append(landing);
         }
@@ -115,7 +115,7 @@ internal sealed class AddedFieldStorage(ModuleDefinition module, Retargeter reta
 
     private AddedFieldHome InstanceHome(TypeDefinition owner, FieldDefinition field, MethodDefinition? constructor, ILProcessor setup)
     {
-        var ownerType = retargeter.Type(owner);
+        var ownerType = retargeter.Type(MethodSplitter.SelfType(owner));
         var valueType = retargeter.Type(field.FieldType);
         var storageType = StorageType(ownerType, valueType);
         var storage = new FieldDefinition(field.Name, FieldAttributes.Assembly | FieldAttributes.Static | FieldAttributes.InitOnly, storageType);
@@ -128,12 +128,12 @@ internal sealed class AddedFieldStorage(ModuleDefinition module, Retargeter reta
         var func = new GenericInstanceType(core.Type("System", "Func`1").WithGenericParameters(1));
         func.GenericArguments.Add(valueType);
         setup.Emit(OpCodes.Ldnull);
-        setup.Emit(OpCodes.Ldftn, initializer);
+        setup.Emit(OpCodes.Ldftn, Own(initializer));
         setup.Emit(OpCodes.Newobj, core.Method(func, ".ctor", module.TypeSystem.Void, hasThis: true, module.TypeSystem.Object, module.TypeSystem.IntPtr));
         var funcOfValue = new GenericInstanceType(func.ElementType);
         funcOfValue.GenericArguments.Add(((GenericInstanceType)storageType).ElementType.GenericParameters[1]);
         setup.Emit(OpCodes.Newobj, core.Method(storageType, ".ctor", module.TypeSystem.Void, hasThis: true, funcOfValue));
-        setup.Emit(OpCodes.Stsfld, storage);
+        setup.Emit(OpCodes.Stsfld, Own(storage));
 
         var element = ((GenericInstanceType)storageType).ElementType;
         var reference = Accessor(owner, field.Name, new ByReferenceType(valueType), ownerType, null, storage,
@@ -151,7 +151,7 @@ internal sealed class AddedFieldStorage(ModuleDefinition module, Retargeter reta
         method.Parameters.Add(new ParameterDefinition("owner", ParameterAttributes.None, ownerType));
         if (valueType != null) method.Parameters.Add(new ParameterDefinition("value", ParameterAttributes.None, valueType));
         var il = method.Body.GetILProcessor();
-        il.Emit(OpCodes.Ldsfld, storage);
+        il.Emit(OpCodes.Ldsfld, Own(storage));
         for (var i = 0; i < method.Parameters.Count; i++) il.Emit(OpCodes.Ldarg, method.Parameters[i]);
         il.Emit(OpCodes.Callvirt, call);
         il.Emit(OpCodes.Ret);
@@ -193,9 +193,9 @@ internal sealed class AddedFieldStorage(ModuleDefinition module, Retargeter reta
     private static (List<Instruction> Run, Instruction Store)? InitializerRun(MethodDefinition method, FieldDefinition field, Code store, bool startsWithThis)
     {
         var code = method.Body.Instructions;
-        var end = code.ToList().FindIndex(i => i.OpCode.Code == store && i.Operand == field);
+        var end = code.ToList().FindIndex(i => i.OpCode.Code == store && Names(i.Operand, field));
         if (end < 0) return null;
-        var start = code.Take(end).ToList().FindLastIndex(i => i.OpCode.Code == store && ((FieldReference)i.Operand).DeclaringType == field.DeclaringType) + 1;
+        var start = code.Take(end).ToList().FindLastIndex(i => i.OpCode.Code == store && ((FieldReference)i.Operand).DeclaringType.GetElementType() == field.DeclaringType) + 1;
         while (start < end && code[start].OpCode.Code == Code.Nop) start++;
         if (startsWithThis)
         {
@@ -208,12 +208,27 @@ internal sealed class AddedFieldStorage(ModuleDefinition module, Retargeter reta
         return usesFrame || !InstructionCloner.IsSelfContained(run, code[end]) ? null : (run, code[end]);
     }
 
+    // A member the builder made, named as code inside its (maybe generic) holder names it; the retargeter leaves it alone.
+    private FieldReference Own(FieldDefinition field) => Keep(GenericMembers.Self(field));
+
+    private MethodReference Own(MethodDefinition method) => Keep(GenericMembers.Self(method));
+
+    private T Keep<T>(T reference) where T : MemberReference
+    {
+        retargeter.OwnedReferences.Add(reference);
+        return reference;
+    }
+
     // The diff rejects such fields (RudeEditKind.FieldNeedsConstructor) before a patch is built.
     private static InvalidOperationException CannotLift(FieldDefinition field) =>
         new($"the initial value of added field {field.FullName} depends on the constructor; the change set should have rejected it");
 
+    // Code of a generic type names its own field through the type instantiated over its parameters.
+    private static bool Names(object operand, FieldDefinition field) =>
+        operand == field || operand is FieldReference { DeclaringType: GenericInstanceType generic } f && f.Name == field.Name && generic.ElementType == field.DeclaringType;
+
     private static bool Stores(MethodDefinition method, FieldDefinition field, Code store) =>
-        method.Body.Instructions.Any(i => i.OpCode.Code == store && i.Operand == field);
+        method.Body.Instructions.Any(i => i.OpCode.Code == store && Names(i.Operand, field));
 
     private static bool ChainsToThis(MethodDefinition constructor) =>
         constructor.Body.Instructions.Any(i => i.OpCode.Code == Code.Call && i.Operand is MethodReference { Name: ".ctor" } m

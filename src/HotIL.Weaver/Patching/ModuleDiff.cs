@@ -211,10 +211,10 @@ public static class ModuleDiff
                     }
                     startsAtDefault = true;
                 }
-                // Side storage is keyed by object identity: classes only, and no per-instantiation storage yet.
-                if (after.Kind == "class" && after.GenericArity == 0)
+                // Side storage is keyed by object identity, so classes only; a generic class keeps one per instantiation.
+                if (after.Kind == "class")
                     addedFields.Add(new AddedFieldChange(name, field, type.StartsWith("static ", StringComparison.Ordinal)) { StartsAtDefault = startsAtDefault });
-                else rude.Add(new RudeEdit(RudeEditKind.FieldAdded, name, field, after.Kind == "struct" ? "a struct's layout is fixed while values of it exist" : "fields of generic types need per-instantiation storage"));
+                else rude.Add(new RudeEdit(RudeEditKind.FieldAdded, name, field, "a struct's layout is fixed while values of it exist"));
             }
             else if (oldType != type) rude.Add(new RudeEdit(RudeEditKind.FieldTypeChanged, name, field, $"{oldType} → {type}"));
         }

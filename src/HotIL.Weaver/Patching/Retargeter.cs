@@ -23,6 +23,9 @@ internal sealed class Retargeter(ModuleDefinition module, ILoadedWorld world, IR
     /// <summary>Members the patch builder made inside holders; references to them stay as they are.</summary>
     public HashSet<IMemberDefinition> Owned { get; } = [];
 
+    /// <summary>References the patch builder made to such members (instantiated, for generic holders); they stay as they are too.</summary>
+    public HashSet<MemberReference> OwnedReferences { get; } = [];
+
     /// <summary>Dispatch this patch builds, by root key (base calls to a root go to its body).</summary>
     public Dictionary<MethodKey, PatchDispatch> Dispatch { get; } = [];
 
@@ -130,6 +133,7 @@ internal sealed class Retargeter(ModuleDefinition module, ILoadedWorld world, IR
         switch (instruction.Operand)
         {
             case IMemberDefinition own when Owned.Contains(own): break;
+            case MemberReference own when OwnedReferences.Contains(own): break;
             case FieldReference f when AddedFieldHomeOf(f) is { } home: UseAddedField(instruction, f, home, inserts); break;
             case TypeReference t: instruction.Operand = Type(t); break;
             case MethodReference m:
@@ -180,12 +184,22 @@ internal sealed class Retargeter(ModuleDefinition module, ILoadedWorld world, IR
     // Loads and stores of an added field go to its home: the patch's static field, or the side-storage accessors.
     private void UseAddedField(Instruction instruction, FieldReference field, AddedFieldHome home, List<(Instruction, Instruction)> inserts)
     {
+        // The home lives in a holder: this patch's stand-in for the type, or an earlier patch's. For a generic type it is
+        // named instantiated as the use names the type (Box<int> → Holder<int>), one storage per instantiation.
+        TypeReference Holder(IMemberDefinition m)
+        {
+            var holder = m.DeclaringType.Module == module ? m.DeclaringType : module.ImportReference(m.DeclaringType);
+            return GenericMembers.Instantiate(holder, field.DeclaringType, Type);
+        }
         if (home.Static != null)
         {
-            instruction.Operand = home.Static.Module == module ? home.Static : module.ImportReference(home.Static);
+            instruction.Operand = home.Static.DeclaringType.HasGenericParameters ? GenericMembers.On(home.Static, Holder(home.Static))
+                : home.Static.Module == module ? home.Static : module.ImportReference(home.Static);
             return;
         }
-        MethodReference Import(MethodDefinition m) => m.Module == module ? m : module.ImportReference(m);
+        MethodReference Import(MethodDefinition m) =>
+            m.DeclaringType.HasGenericParameters ? GenericMembers.On(m.Module == module ? m : module.ImportReference(m), Holder(m))
+            : m.Module == module ? m : module.ImportReference(m);
         switch (instruction.OpCode.Code)
         {
             case Code.Ldfld:
