@@ -24,6 +24,17 @@ public class DeclarationEditTests
         p.CallOn(p.Call("S.Dto", "Make", 7)!, "Describe").Should().Be("7:n:0");
     }
 
+    [Fact]
+    public void System_Text_Json_serializes_a_type_as_it_was_loaded_which_is_why_added_properties_are_reported()
+    {
+        var p = Live("public class Dto { public int Id { get; set; } = 5; public string Describe() => $\"{Id}\"; }", optimize: false);
+        var old = p.New("S.Dto");
+        Edit(p, "public string Describe() => $\"{Id}\";", "public string Note { get; set; } = \"n\"; public string Describe() => $\"{Id}:{Note}\";", optimize: false)
+            .Warnings.Should().ContainSingle(w => w.Id == "HOTIL2009" && w.MemberName == "Note");
+        p.CallOn(old, "Describe").Should().Be("5:n", "code compiled after the edit reads the property");
+        System.Text.Json.JsonSerializer.Serialize(old, old.GetType()).Should().Be("{\"Id\":5}", "reflection over the loaded type lists no Note until a restart");
+    }
+
     [Theory, MemberData(nameof(Configurations))]
     public void E47_an_added_constructor_and_an_overload_chaining_to_it_are_called(bool optimize)
     {
