@@ -82,7 +82,7 @@ internal sealed class ReloadSession
     {
         var clock = Stopwatch.StartNew();
         _compiler = compiler;
-        _sources = new SourceSet(_manifest.ProjectDirectory, _compiler.SourcePaths, File.GetLastWriteTimeUtc(_original.Location));
+        _sources = new SourceSet(_manifest.ProjectDirectory, _compiler.SourcePaths, File.GetLastWriteTimeUtc(_original.Location), _compiler.InputPaths);
         _resolver = new DefaultAssemblyResolver();
         foreach (var directory in _compiler.ReferencePaths.Select(Path.GetDirectoryName).Distinct())
             if (directory != null) _resolver.AddSearchDirectory(directory);

@@ -24,11 +24,19 @@ internal sealed class ConfigOptionsProvider(AnalyzerConfigSet configs) : Analyze
     }
 }
 
-/// <summary>An additional file named on the command line, read from disk.</summary>
-internal sealed class AdditionalFile(string path) : AdditionalText
+/// <summary>
+/// An additional file named on the command line, with the text the compile sees. A new object per text: the generator
+/// driver tells a changed file by its object, and reruns only what read it.
+/// </summary>
+internal sealed class InputFile(string path, string text) : AdditionalText
 {
+    // SHA-256 as the command-line compiler uses, so checksums generators write (#pragma checksum) match the build's.
+    private readonly Microsoft.CodeAnalysis.Text.SourceText _text =
+        Microsoft.CodeAnalysis.Text.SourceText.From(text, System.Text.Encoding.UTF8, Microsoft.CodeAnalysis.Text.SourceHashAlgorithm.Sha256);
+
     public override string Path { get; } = path;
 
-    public override Microsoft.CodeAnalysis.Text.SourceText? GetText(CancellationToken cancellationToken = default) =>
-        File.Exists(Path) ? Microsoft.CodeAnalysis.Text.SourceText.From(File.ReadAllText(Path), System.Text.Encoding.UTF8) : null;
+    public string Text { get; } = text;
+
+    public override Microsoft.CodeAnalysis.Text.SourceText GetText(CancellationToken cancellationToken = default) => _text;
 }

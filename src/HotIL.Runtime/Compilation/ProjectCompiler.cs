@@ -39,6 +39,7 @@ internal sealed class ProjectCompiler
 {
     private readonly CSharpCommandLineArguments _arguments;
     private readonly Dictionary<string, SyntaxTree> _trees = new(StringComparer.Ordinal);
+    private readonly GeneratorInputs _inputs;
     private CSharpCompilation _compilation;
     private GeneratorDriver _generators;
     private IReadOnlyList<SyntaxTree> _generated = [];
@@ -63,11 +64,20 @@ internal sealed class ProjectCompiler
                 // A strong-named project (key file, public or delay signing) is signed as the build did; without a provider
                 // Roslyn in process cannot read a key file (CS7027). Relative key paths are relative to the project.
                 .WithStrongNameProvider(new DesktopStrongNameProvider([_arguments.BaseDirectory!])));
+        _inputs = new GeneratorInputs(_arguments.AdditionalFiles.Select(f => f.Path), _arguments.AnalyzerConfigPaths,
+            path => builtSources?.GetValueOrDefault(path) ?? ReadInput(path));
         _generators = CreateGeneratorDriver(warn);
     }
 
     /// <summary>Paths of the source files the compilation holds.</summary>
     public IReadOnlyCollection<string> SourcePaths => _trees.Keys;
+
+    /// <summary>
+    /// Paths of every file the build's compile read: the sources, the additional files source generators read (Razor
+    /// pages and components, a generator's .json or .txt input) and the analyzer config files (.editorconfig,
+    /// .globalconfig) whose options generators see.
+    /// </summary>
+    public IReadOnlyCollection<string> InputPaths => [.. _trees.Keys, .. _inputs.Paths];
 
     /// <summary>Paths of the assemblies the project references (for resolving metadata).</summary>
     public IEnumerable<string> ReferencePaths => _arguments.MetadataReferences.Select(r => Resolve(r.Reference));
@@ -75,15 +85,23 @@ internal sealed class ProjectCompiler
     /// <summary>The current compilation (without generated sources), for locating symbols.</summary>
     public CSharpCompilation Compilation => _compilation;
 
-    /// <summary>Whether <paramref name="path"/> is one of the compilation's source files.</summary>
-    public bool Contains(string path) => _trees.ContainsKey(path);
+    /// <summary>Whether <paramref name="path"/> is one of the compilation's inputs (<see cref="InputPaths"/>).</summary>
+    public bool Contains(string path) => _trees.ContainsKey(path) || _inputs.Contains(path);
 
-    /// <summary>The text the compilation holds for <paramref name="path"/>, or null if the file is not part of it.</summary>
-    public string? TextOf(string path) => _trees.TryGetValue(path, out var tree) ? tree.GetText().ToString() : null;
+    /// <summary>The text the compilation holds for <paramref name="path"/>, or null if the file is not part of it (or was deleted).</summary>
+    public string? TextOf(string path) => _trees.TryGetValue(path, out var tree) ? tree.GetText().ToString() : _inputs.TextOf(path);
 
-    /// <summary>Replaces, adds (<paramref name="text"/> not null) or removes (null) one source file.</summary>
+    /// <summary>
+    /// Replaces, adds (<paramref name="text"/> not null) or removes (null) one source file, or replaces or removes one
+    /// additional file or analyzer config file: the next <see cref="Emit"/> reruns the generators on it.
+    /// </summary>
     public void Update(string path, string? text)
     {
+        if (_inputs.Contains(path))
+        {
+            _generators = _inputs.Update(_generators, path, text);
+            return;
+        }
         if (_trees.Remove(path, out var old))
         {
             _compilation = text == null
@@ -163,6 +181,9 @@ internal sealed class ProjectCompiler
     /// <summary>Reads a source file as the compiler would (UTF-8, BOM detected).</summary>
     public static string ReadSource(string path) => File.ReadAllText(path, Encoding.UTF8);
 
+    // An input the build named may be gone by the time the program starts: generators then see it as missing.
+    private static string? ReadInput(string path) => File.Exists(path) ? ReadSource(path) : null;
+
     private string Resolve(string path) => Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(_arguments.BaseDirectory!, path));
 
     private GeneratorDriver CreateGeneratorDriver(Action<string> warn)
@@ -176,12 +197,6 @@ internal sealed class ProjectCompiler
             reference.AnalyzerLoadFailed += (_, e) => warn($"source generator {Path.GetFileName(analyzer.FilePath)} could not be loaded: {e.Message}");
             generators.AddRange(reference.GetGenerators(LanguageNames.CSharp));
         }
-        var configs = _arguments.AnalyzerConfigPaths
-            .Where(File.Exists)
-            .Select(p => AnalyzerConfig.Parse(File.ReadAllText(p), p))
-            .ToArray();
-        var additional = _arguments.AdditionalFiles.Select(f => (AdditionalText)new AdditionalFile(f.Path)).ToImmutableArray();
-        return CSharpGeneratorDriver.Create(generators, additional, _arguments.ParseOptions,
-            new ConfigOptionsProvider(AnalyzerConfigSet.Create(configs)));
+        return CSharpGeneratorDriver.Create(generators, _inputs.AdditionalTexts, _arguments.ParseOptions, _inputs.Options);
     }
 }
