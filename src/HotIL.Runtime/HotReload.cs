@@ -56,6 +56,10 @@ public static class HotReload
     /// <summary>Raised when an edit could not be applied (compile error, rude edit, failure); the program keeps its code. On the thread that tried.</summary>
     public static event EventHandler<ReloadResult>? ReloadFailed;
 
+    // Every attempt, a save that compiles back to the running code included (it resolves an earlier failure without a
+    // new generation): HotIL.AspNetCore clears the error it shows in open pages on it.
+    internal static event EventHandler<ReloadResult>? Attempted;
+
     /// <summary>
     /// How long a generation that no slot points into stays loaded before HotIL unloads it (default 1 s).
     /// It covers a thread that has read a slot but not yet called through it; see docs/decisions/0006-generation-lifetime.md.
@@ -233,6 +237,7 @@ public static class HotReload
         {
             Write(RuntimeMessages.EventHandlerThrew, $"a reload event handler threw: {e}");
         }
+        Attempted?.Invoke(null, result);
     }
 
     internal static void Write(MessageKind kind, string text) => OutputWriter.Write(Output, Verbosity, kind, text);

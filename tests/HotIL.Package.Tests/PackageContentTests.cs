@@ -20,7 +20,7 @@ public sealed class PackageContentTests(LocalFeed feed)
         files.Should().Contain(["build/HotIL.MSBuild.props", "build/HotIL.MSBuild.targets",
             "tasks/net10.0/HotIL.MSBuild.dll", "tasks/net10.0/HotIL.Weaver.dll", "tasks/net10.0/Mono.Cecil.dll",
             "runtime/net10.0/HotIL.Runtime.dll", "runtime/net10.0/HotIL.Weaver.dll", "runtime/net10.0/Mono.Cecil.dll",
-            "runtime/net10.0/Microsoft.CodeAnalysis.dll", "runtime/net10.0/Microsoft.CodeAnalysis.CSharp.dll"]);
+            "runtime/net10.0/Microsoft.CodeAnalysis.dll", "runtime/net10.0/Microsoft.CodeAnalysis.CSharp.dll", "runtime/net10.0/HotIL.AspNetCore.dll"]);
         files.Should().NotContain(f => f.StartsWith("lib/", StringComparison.Ordinal), "nothing is referenced unless HotIL is enabled");
         files.Should().NotContain(f => f.StartsWith("tasks/", StringComparison.Ordinal) && (f.Contains("Microsoft.Build") || f.Contains("CodeAnalysis")),
             "the task folder holds no MSBuild or Roslyn assembly that could clash with MSBuild's own");

@@ -131,7 +131,13 @@ internal sealed class ProjectCompiler
         {
             var partial = EmitCompilation(_scope.WithInFull(edited), clock);
             // A stubbed compile that fails for a reason of its own must not hide a good edit: the full compile decides.
-            if (partial.Succeeded) return partial with { CompiledInFull = edited.Select(t => t.FilePath).ToHashSet(StringComparer.Ordinal) };
+            if (partial.Succeeded)
+                return partial with
+                {
+                    CompiledInFull = edited.Select(t => t.FilePath)
+                        .Concat(MappedDocuments.OwnedBy(edited, withGenerated.SyntaxTrees))
+                        .ToHashSet(StringComparer.Ordinal),
+                };
         }
         return EmitCompilation(withGenerated, clock);
     }
