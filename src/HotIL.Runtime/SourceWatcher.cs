@@ -1,9 +1,10 @@
 namespace HotIL;
 
 /// <summary>
-/// Watches a project directory and calls back once a burst of saves has settled, with the source paths
-/// the burst touched. Editors save through temporary files and renames, so every kind of change counts,
-/// and the debounce lets the final state of a burst be the one compiled.
+/// Watches a project directory and calls back once a burst of saves has settled, with the paths of the compile's inputs
+/// the burst touched (sources, and the additional and analyzer config files the build read: see <see cref="SourceSet"/>).
+/// Editors save through temporary files and renames, so every kind of change counts, and the debounce lets the final
+/// state of a burst be the one compiled.
 /// </summary>
 internal sealed class SourceWatcher : IDisposable
 {
@@ -19,7 +20,7 @@ internal sealed class SourceWatcher : IDisposable
     private bool _lostTrack;
 
     /// <param name="directory">The project directory.</param>
-    /// <param name="isSource">Whether a path is a source file the program is built from (or could be).</param>
+    /// <param name="isSource">Whether a path is an input the program is built from (or could be): a source, an additional file, an analyzer config file.</param>
     /// <param name="isProjectPath">Whether a path lies in the project and outside its build output.</param>
     /// <param name="onChange">Called with the paths touched since the last call, or null when the watcher lost track
     /// (its buffer overflowed, or a directory was renamed) and every file must be compared.</param>

@@ -35,7 +35,7 @@ public partial class EditTableTests
     }
 
     // Every row of the edit matrix.
-    private const int Rows = 51;
+    private const int Rows = 57;
 
     private static string RepositoryRoot()
     {

@@ -18,7 +18,7 @@ public sealed class GeneratorInputTests(ITestOutputHelper output) : IDisposable
     private readonly string _project = Directory.CreateTempSubdirectory("hotil-inputs-").FullName;
 
     [Fact]
-    public void An_edited_additional_file_reruns_the_generator_that_reads_it_and_the_compile_has_its_output()
+    public void E57_an_edited_additional_file_reruns_the_generator_that_reads_it_and_the_compile_has_its_output()
     {
         var project = CreateProject();
         project.Compiler.Update(project.Message, "Goodbye");
