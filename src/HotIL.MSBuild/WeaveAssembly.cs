@@ -54,7 +54,7 @@ public sealed class WeaveAssembly : Task
         var clock = Stopwatch.StartNew();
         try
         {
-            var outcome = WovenAssemblyFile.Weave(AssemblyPath, ManifestPath, ManifestFor);
+            var outcome = WovenAssemblyFile.Weave(AssemblyPath, ManifestPath, ManifestFor, ReferencePaths());
             foreach (var (id, message) in outcome.Warnings)
                 Log.LogWarning(null, id, null, AssemblyPath, 0, 0, 0, 0, message);
             GenericMethodCount = outcome.Result.GenericSlots.Count;
@@ -86,6 +86,13 @@ public sealed class WeaveAssembly : Task
 
     private void Message(MessageImportance importance, string id, string text) =>
         Log.LogMessage(null, id, null, AssemblyPath, 0, 0, 0, 0, importance, text);
+
+    // The compiler's /reference:path arguments (an aliased one reads /reference:alias=path).
+    private IEnumerable<string> ReferencePaths() =>
+        CompilerArguments.Select(a => a.ItemSpec)
+            .Where(a => a.StartsWith("/reference:", StringComparison.Ordinal))
+            .Select(a => a["/reference:".Length..].Trim('"'))
+            .Select(r => r.Contains('=') && !Path.IsPathRooted(r) ? r[(r.IndexOf('=') + 1)..] : r);
 
     private Manifest ManifestFor(WeaveResult result) => new()
     {

@@ -17,16 +17,22 @@ public static class WovenAssemblyFile
     /// <param name="assemblyPath">The compiler's output, e.g. <c>obj/Debug/net10.0/App.dll</c>.</param>
     /// <param name="manifestPath">Where the manifest goes; also baked into the module for the runtime to find.</param>
     /// <param name="manifestFor">Builds the manifest from the slots that weaving produced.</param>
+    /// <param name="referencePaths">The assemblies the project was compiled against: reading an attribute whose argument is an
+    /// enum of another assembly (ASP.NET Core's <c>[ResponseCache(Location = ...)]</c>) needs that assembly.</param>
     /// <exception cref="WeaveException">The assembly cannot be read, woven or written.</exception>
-    public static FileWeaveOutcome Weave(string assemblyPath, string manifestPath, Func<WeaveResult, Manifest> manifestFor)
+    public static FileWeaveOutcome Weave(string assemblyPath, string manifestPath, Func<WeaveResult, Manifest> manifestFor,
+        IEnumerable<string>? referencePaths = null)
     {
+        using var resolver = new DefaultAssemblyResolver();
+        foreach (var directory in (referencePaths ?? []).Select(Path.GetDirectoryName).Distinct())
+            if (!string.IsNullOrEmpty(directory)) resolver.AddSearchDirectory(directory);
         var warnings = new List<(string, string)>();
         var pdbPath = Path.ChangeExtension(assemblyPath, ".pdb");
         var image = ReadBytes(assemblyPath);
         // Before Cecil: a corrupt size, count or reference can make its reader exhaust memory or the stack rather than throw.
         if (ImageValidation.FindProblem(image) is { } problem)
             throw new WeaveException(WeaveDiagnostics.UnreadableAssembly, $"the file is not a readable .NET assembly: {problem}; it was left unchanged");
-        var (module, symbols) = Read(image, assemblyPath, pdbPath, warnings);
+        var (module, symbols) = Read(image, assemblyPath, pdbPath, warnings, resolver);
         try
         {
             return WeaveAndReplace(module, symbols, assemblyPath, pdbPath, manifestPath, manifestFor, warnings);
@@ -37,7 +43,7 @@ public static class WovenAssemblyFile
             // Without them, a failure is the weaver's own and is reported as such.
             module.Dispose();
             warnings.Add(SymbolsNotUsed(assemblyPath, e.Message));
-            module = WithoutSymbols(image);
+            module = WithoutSymbols(image, resolver);
             return WeaveAndReplace(module, SymbolKind.None, assemblyPath, pdbPath, manifestPath, manifestFor, warnings);
         }
         finally
@@ -72,23 +78,24 @@ public static class WovenAssemblyFile
 
     private enum SymbolKind { None, File, Embedded }
 
-    private static (ModuleDefinition, SymbolKind) Read(byte[] image, string assemblyPath, string pdbPath, List<(string, string)> warnings)
+    private static (ModuleDefinition, SymbolKind) Read(byte[] image, string assemblyPath, string pdbPath, List<(string, string)> warnings,
+        IAssemblyResolver resolver)
     {
         var pdb = File.Exists(pdbPath) ? ReadBytes(pdbPath) : null;
         if (pdb != null && ImageValidation.FindPdbProblem(pdb) is { } pdbProblem)
         {
             warnings.Add(SymbolsNotUsed(assemblyPath, pdbProblem));
-            return (WithoutSymbols(image), SymbolKind.None);
+            return (WithoutSymbols(image, resolver), SymbolKind.None);
         }
         ModuleDefinition module;
         try
         {
-            module = ReadModule(image, pdb, readSymbols: true);
+            module = ReadModule(image, pdb, readSymbols: true, resolver);
         }
         catch (WeaveException e)
         {
             // Reading again without symbols tells whose fault it was: if the assembly is bad, that read throws.
-            var bare = WithoutSymbols(image);
+            var bare = WithoutSymbols(image, resolver);
             warnings.Add(SymbolsNotUsed(assemblyPath, e.InnerException?.Message ?? e.Message));
             return (bare, SymbolKind.None);
         }
@@ -98,7 +105,7 @@ public static class WovenAssemblyFile
         return (module, kind);
     }
 
-    private static ModuleDefinition WithoutSymbols(byte[] image) => ReadModule(image, null, readSymbols: false);
+    private static ModuleDefinition WithoutSymbols(byte[] image, IAssemblyResolver resolver) => ReadModule(image, null, readSymbols: false, resolver);
 
     private static byte[] ReadBytes(string path)
     {
@@ -112,7 +119,7 @@ public static class WovenAssemblyFile
         }
     }
 
-    private static ModuleDefinition ReadModule(byte[] image, byte[]? pdb, bool readSymbols)
+    private static ModuleDefinition ReadModule(byte[] image, byte[]? pdb, bool readSymbols, IAssemblyResolver resolver)
     {
         try
         {
@@ -122,6 +129,7 @@ public static class WovenAssemblyFile
                 ReadSymbols = readSymbols,
                 SymbolReaderProvider = readSymbols ? new DefaultSymbolReaderProvider(throwIfNoSymbol: false) : null,
                 SymbolStream = readSymbols && pdb != null ? new MemoryStream(pdb) : null,
+                AssemblyResolver = resolver,
             });
         }
         // Any failure to read is the input's fault (fuzzing finds Cecil throwing many exception types on bad metadata);

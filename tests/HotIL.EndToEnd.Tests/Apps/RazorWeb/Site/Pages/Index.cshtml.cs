@@ -1,7 +1,10 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Site.Pages;
 
+// As the webapp template's Error page has it: the weaver must resolve ASP.NET Core's enum to read this attribute.
+[ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
 public class IndexModel : PageModel
 {
     // Survives reloads: the page's server-side state.
