@@ -28,7 +28,7 @@
   });
 
   events.addEventListener('report', (e) => show(read(e).reports));
-  events.addEventListener('css', () => swapStylesheets());
+  events.addEventListener('css', () => swapStylesheets(null));
   events.addEventListener('static', () => location.reload());
 
   // Blazor: interactive components re-render on the server (HotIL calls Blazor's update handler); the statically
@@ -43,13 +43,22 @@
     }
   }
 
-  // New <link>s load before the old ones go, so the page never shows unstyled.
-  function swapStylesheets() {
-    hotil.swaps++;
+  // New <link>s load before the old ones go, so the page never shows unstyled. Blazor's enhanced navigation (after a
+  // reload, or a click) merges the server's <head> back in, with the links as first served: they are swapped again.
+  let stylesVersion = null;
+  function swapStylesheets(version) {
+    if (!version) {
+      version = Date.now().toString();
+      hotil.swaps++;
+    }
+    if (stylesVersion === null && window.Blazor && typeof window.Blazor.addEventListener === 'function') {
+      window.Blazor.addEventListener('enhancedload', () => swapStylesheets(stylesVersion));
+    }
+    stylesVersion = version;
     for (const link of document.querySelectorAll('link[rel="stylesheet"][href]')) {
       const url = new URL(link.href, location.href);
-      if (url.origin !== location.origin) continue;
-      url.searchParams.set('hotil', Date.now().toString());
+      if (url.origin !== location.origin || url.searchParams.get('hotil') === version) continue;
+      url.searchParams.set('hotil', version);
       const fresh = link.cloneNode();
       fresh.href = url.href;
       fresh.addEventListener('load', () => link.remove(), { once: true });

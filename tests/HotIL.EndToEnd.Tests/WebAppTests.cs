@@ -83,6 +83,9 @@ public sealed class WebAppTests(ITestOutputHelper output)
         latency.Add("stylesheet", await app.SaveAndWait(page, "wwwroot/app.css", "rgb(0, 0, 255)", "rgb(255, 0, 0)", Colored("#title", "rgb(255, 0, 0)")));
         (await page.Evaluate<int>("window.__kept ?? 0")).Should().Be(42, "nothing in this test refreshed the page");
         (await page.Text("#count")).Should().Be($"Count: {count + 10}");
+        // A later reload merges the server's <head> back in (Blazor's enhanced refresh): the swapped stylesheet stays.
+        await app.SaveAndWait(page, "Components/Pages/Counter.razor", "Counter v1", "Counter v2", Shows("#title", "Counter v2"));
+        await page.WaitFor(Colored("#title", "rgb(255, 0, 0)"), TimeSpan.FromSeconds(5));
 
         output.WriteLine(latency.Describe("Blazor Server, HotIL, Debug"));
         output.WriteLine(app.Program.StandardError);

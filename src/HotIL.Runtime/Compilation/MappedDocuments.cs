@@ -19,6 +19,13 @@ internal static class MappedDocuments
         return edited.SelectMany(MappedPaths).Where(p => !elsewhere.Contains(p)).Distinct(StringComparer.Ordinal);
     }
 
+    /// <summary>Each document that exactly one of <paramref name="trees"/> maps code to, with that tree.</summary>
+    public static Dictionary<string, SyntaxTree> SoleOwners(IEnumerable<SyntaxTree> trees) =>
+        trees.SelectMany(t => MappedPaths(t).Distinct(StringComparer.Ordinal).Select(path => (Path: path, Tree: t)))
+            .GroupBy(m => m.Path, StringComparer.Ordinal)
+            .Where(g => g.Count() == 1)
+            .ToDictionary(g => g.Key, g => g.Single().Tree, StringComparer.Ordinal);
+
     // Only trees with #line directives have mapped spans; others cost a scan of their directives.
     private static IEnumerable<string> MappedPaths(SyntaxTree tree) =>
         tree.GetRoot().ContainsDirectives

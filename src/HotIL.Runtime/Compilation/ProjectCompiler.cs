@@ -44,6 +44,8 @@ internal sealed class ProjectCompiler
     private GeneratorDriver _generators;
     private IReadOnlyList<SyntaxTree> _generated = [];
     private readonly EditScope _scope = new();
+    // Razor pages and components: the generated tree that alone maps code to each, as last accepted.
+    private Dictionary<string, SyntaxTree> _acceptedOwners = new(StringComparer.Ordinal);
 
     /// <param name="manifest">The build's record of the project.</param>
     /// <param name="warn">Where problems with the recorded command line or the generators go.</param>
@@ -146,10 +148,18 @@ internal sealed class ProjectCompiler
     /// Marks the sources of the last <see cref="Emit"/> as the state the running program matches;
     /// later compiles may then stub every file not edited since.
     /// </summary>
-    public void Accept() => _scope.Accept(_compilation, _generated);
+    public void Accept()
+    {
+        _scope.Accept(_compilation, _generated);
+        _acceptedOwners = MappedDocuments.SoleOwners(_generated);
+    }
 
-    /// <summary>The syntax tree of <paramref name="path"/> as the running program was compiled from it, or null.</summary>
-    public SyntaxTree? AcceptedTree(string path) => _scope.Accepted(path);
+    /// <summary>
+    /// The syntax tree of <paramref name="path"/> as the running program was compiled from it, or null. For a document
+    /// that <c>#line</c> directives map code to (a Razor page), the generated tree that alone maps to it.
+    /// </summary>
+    public SyntaxTree? AcceptedTree(string path) =>
+        _scope.Accepted(path) ?? (_acceptedOwners.TryGetValue(path, out var owner) ? _scope.Accepted(owner.FilePath) : null);
 
     /// <summary>Builds the stubs and their name index and emits one partial compile, so the first edit does not pay for them.</summary>
     public void WarmUpPartialCompiles()
@@ -169,10 +179,22 @@ internal sealed class ProjectCompiler
             return new CompileResult(pe.ToArray(), pdb.ToArray(), [], clock.Elapsed)
             {
                 FilesCompiled = compilation.SyntaxTrees.Count(),
-                Trees = compilation.SyntaxTrees.GroupBy(t => t.FilePath, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal),
+                Trees = WithUnchangedMappedDocuments(compilation.SyntaxTrees.GroupBy(t => t.FilePath, StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal)),
             };
         var errors = result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()).ToArray();
         return new CompileResult(null, null, errors, clock.Elapsed);
+    }
+
+    // The PDB names a Razor file, not its generated C#, as the document of the page's lambdas: lambda matching finds the
+    // generated tree under the Razor file's path. Only where the generated text is unchanged, since positions in the
+    // PDB are the Razor file's; an edited page's lambdas stay unmatched, as they were.
+    private Dictionary<string, SyntaxTree> WithUnchangedMappedDocuments(Dictionary<string, SyntaxTree> trees)
+    {
+        foreach (var (document, tree) in MappedDocuments.SoleOwners(trees.Values))
+            if (!trees.ContainsKey(document) && _scope.Accepted(tree.FilePath) is { } accepted && accepted.GetText().ContentEquals(tree.GetText()))
+                trees[document] = tree;
+        return trees;
     }
 
     // Warnings promoted to errors do not block a live edit; the next build still enforces them.
