@@ -191,6 +191,17 @@ public class LambdaEditTests
     }
 
     [Theory, MemberData(nameof(Configurations))]
+    public void A_lambda_without_line_information_is_matched_by_its_code_and_not_reported_as_new(bool optimize)
+    {
+        // Generators write code under #line hidden (Razor's tag helpers): its lambdas have no place in the source.
+        var p = Live("public static class M {\n#line hidden\n static readonly System.Func<int> Hidden = () => 7;\n#line default\n public static int G() => Hidden() + 1; }", optimize);
+        var changes = Edit(p, "Hidden() + 1", "Hidden() + 2", optimize);
+        changes.Added.Should().BeEmpty("the hidden lambda is the one running, not a new one");
+        changes.Changed.Should().ContainSingle();
+        p.Call("S.M", "G").Should().Be(9);
+    }
+
+    [Theory, MemberData(nameof(Configurations))]
     public void E43_a_lambda_that_captures_more_is_reported_and_old_delegates_keep_their_body(bool optimize)
     {
         var p = Live("public static class M { public static System.Func<int> Make(int a, int b) => () => a; }", optimize);

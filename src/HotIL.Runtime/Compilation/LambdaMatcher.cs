@@ -42,7 +42,33 @@ internal static class LambdaMatcher
             if (before.GetText().ContentEquals(after.GetText())) MatchBySpan(document, olds[document.Key], matches);
             else MatchBySyntax(document, olds[document.Key], new FunctionSyntaxIndex(before), new FunctionSyntaxIndex(after), matches);
         }
+        MatchWithoutSource(module, previous, matches);
         return matches;
+    }
+
+    // Bodies with no line information (code a generator wrote without #line, such as Razor's tag-helper lambdas) have
+    // no place to match by: one whose code, signature, member and closure are those of exactly one such running body
+    // is that body; anything else is new.
+    private static void MatchWithoutSource(ModuleDefinition module, ModuleSnapshot previous, Dictionary<MethodDefinition, MethodKey> matches)
+    {
+        var taken = matches.Values.ToHashSet();
+        var olds = previous.Methods.Values
+            .Where(m => m.BodySpan == null && !taken.Contains(m.Key) && (GeneratedCode.IsLambdaName(m.Key.Name) || GeneratedCode.IsLocalFunctionName(m.Key.Name)))
+            .GroupBy(m => Identity(m.Key, m.Fingerprint)).Where(g => g.Count() == 1).ToDictionary(g => g.Key, g => g.Single().Key);
+        if (olds.Count == 0) return;
+        var news = module.GetTypes().Where(GeneratedCode.IsUserOrClosure).SelectMany(t => t.Methods)
+            .Where(m => GeneratedCode.IsFunctionBody(m) && !matches.ContainsKey(m) && GeneratedCode.BodySpanOf(m) == null)
+            .GroupBy(m => Identity(MethodKey.For(m), Fingerprint.Of(m))).Where(g => g.Count() == 1);
+        foreach (var group in news)
+            if (olds.TryGetValue(group.Key, out var key)) matches[group.Single()] = key;
+    }
+
+    // The key without the compiler's ordinals (<Render>b__12_0 → <Render>b__), and the code.
+    private static string Identity(MethodKey key, string fingerprint)
+    {
+        var name = key.Name;
+        var ordinal = name.IndexOf(">b__", StringComparison.Ordinal) is > 0 and var b ? b + 4 : name.IndexOf('|') is > 0 and var l ? l : name.Length;
+        return key.DeclaringTypeFullName + "::" + name[..ordinal] + key.Value[key.Value.IndexOf('(')..] + "|" + fingerprint;
     }
 
     // Unchanged text: a body is where it was.
