@@ -6,7 +6,7 @@ namespace HotIL.EndToEnd.Tests;
 
 /// <summary>
 /// A woven program runs as a real process; the test edits its sources on disk and watches the
-/// running process take the change. Row IDs refer to ../shared/edit-matrix.md.
+/// running process take the change. Row IDs refer to docs/edit-matrix.md.
 /// </summary>
 [Collection("builds")]
 public class LiveEditTests(ITestOutputHelper output)

@@ -4,7 +4,7 @@ using HotIL.Weaver.Patching;
 namespace HotIL.Tests;
 
 /// <summary>
-/// One scenario per row of the edit matrix (../shared/edit-matrix.md), each run on unoptimized
+/// One scenario per row of the edit matrix (docs/edit-matrix.md), each run on unoptimized
 /// (Debug) and optimized (Release) code through the real diff → patch → load → apply pipeline on a
 /// woven assembly in this process. Rows that need a project, files or a second project run as
 /// real processes in HotIL.EndToEnd.Tests.
