@@ -68,6 +68,7 @@ internal static partial class LiveRunner
         var directory = tool == Tool.HotIL ? target.HotILDirectory : target.PlainDirectory;
         var path = Path.Combine(directory, kind.File);
         var original = File.ReadAllText(path);
+        var originalWriteTime = File.GetLastWriteTimeUtc(path);
         using var child = tool == Tool.HotIL
             ? ChildProcess.Start("dotnet", directory, [target.OutputAssembly(directory), .. target.ProgramArguments], target.ProgramEnvironment.Concat(tool.Environment).ToDictionary())
             : ChildProcess.Start("dotnet", directory, ["watch", "--non-interactive", "run", "--", .. target.ProgramArguments], WatchEnvironment(target));
@@ -109,6 +110,9 @@ internal static partial class LiveRunner
         {
             child.Dispose();
             File.WriteAllText(path, original);
+            // With its old timestamp too: the build is then up to date again for the next run of the program, so
+            // dotnet watch's start (which builds first) is not slowed by recompiling a file this run edited.
+            File.SetLastWriteTimeUtc(path, originalWriteTime);
         }
         return run;
     }
