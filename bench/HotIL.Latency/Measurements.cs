@@ -70,8 +70,8 @@ internal static partial class LiveRunner
         var original = File.ReadAllText(path);
         var originalWriteTime = File.GetLastWriteTimeUtc(path);
         using var child = tool == Tool.HotIL
-            ? ChildProcess.Start("dotnet", directory, [target.OutputAssembly(directory), .. target.ProgramArguments], target.ProgramEnvironment.Concat(tool.Environment).ToDictionary())
-            : ChildProcess.Start("dotnet", directory, ["watch", "--non-interactive", "run", "--", .. target.ProgramArguments], WatchEnvironment(target));
+            ? Tools.Dotnet.Start(directory, [target.OutputAssembly(directory), .. target.ProgramArguments], target.ProgramEnvironment.Concat(tool.Environment).ToDictionary())
+            : Tools.Dotnet.Start(directory, ["watch", "--non-interactive", "run", "--", .. target.ProgramArguments], WatchEnvironment(target));
         using var registration = Children.Register(child);
         try
         {
@@ -214,7 +214,7 @@ internal static class StartupRunner
     // Killed as soon as it has printed: HotIL's warm-up goes on in the background (the live run reports start → ready).
     private static double Once(PreparedTarget target, string directory, Settings settings)
     {
-        using var child = ChildProcess.Start("dotnet", directory, [target.OutputAssembly(directory), .. target.ProgramArguments], target.ProgramEnvironment);
+        using var child = Tools.Dotnet.Start(directory, [target.OutputAssembly(directory), .. target.ProgramArguments], target.ProgramEnvironment);
         using var registration = Children.Register(child);
         var first = child.WaitFor(l => !l.IsError, 0, settings.StartTimeout)
             ?? throw new MeasurementException($"no output within {settings.StartTimeout.TotalSeconds:0} s:\n{child.Tail()}");

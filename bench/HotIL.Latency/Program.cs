@@ -71,7 +71,7 @@ root.SetAction(result =>
         Console.Error.WriteLine(e.Message);
         return 2;
     }
-    var repository = result.GetValue(hotilRoot)?.FullName ?? FindRepository();
+    var repository = result.GetValue(hotilRoot)?.FullName ?? Repository.FindRoot();
     if (repository == null || !File.Exists(Path.Combine(repository, "eng", "HotIL.InRepo.targets")))
     {
         Console.Error.WriteLine("no HotIL clone found (eng/HotIL.InRepo.targets); pass --hotil-root");
@@ -117,13 +117,6 @@ root.SetAction(result =>
 return root.Parse(args).Invoke();
 
 static string[] Split(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => s.ToLowerInvariant()).ToArray();
-
-static string? FindRepository()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        if (File.Exists(Path.Combine(dir.FullName, "HotIL.sln"))) return dir.FullName;
-    return null;
-}
 
 namespace HotIL.Latency
 {
@@ -183,7 +176,7 @@ namespace HotIL.Latency
             Tools.Log("building HotIL (task and runtime)");
             foreach (var (project, configuration) in new[] { ("src/HotIL.MSBuild", "Release"), ("src/HotIL.Runtime", settings.RuntimeConfiguration) })
             {
-                var (code, output, _) = Tools.Dotnet(settings.HotILRoot, TimeSpan.FromMinutes(15), "build", project, "-c", configuration, "-nologo", "-v:q");
+                var (code, output) = Tools.Dotnet.Run(settings.HotILRoot, ["build", project, "-c", configuration, "-nologo", "-v:q"], timeout: TimeSpan.FromMinutes(15));
                 if (code != 0) throw new InvalidOperationException($"building {project} failed:\n{output}");
             }
         }

@@ -1,21 +1,19 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace HotIL.Latency;
 
-/// <summary>Running the dotnet CLI, progress on standard error, and small statistics.</summary>
+/// <summary>The harness's dotnet CLI, progress on standard error, and small statistics.</summary>
 internal static class Tools
 {
-    /// <summary>Environment for every child: no telemetry or banners, no lingering MSBuild nodes, no HOTIL_* overrides from the caller.</summary>
-    public static readonly IReadOnlyDictionary<string, string?> CommonEnvironment = new Dictionary<string, string?>
+    /// <summary>
+    /// The dotnet CLI for every child of the harness: <see cref="DotnetCli.Default"/>, without first-run text and without
+    /// the caller's HOTIL_VERBOSITY (a tool's settings set it where its lines need it).
+    /// </summary>
+    public static readonly DotnetCli Dotnet = DotnetCli.Default.With(new Dictionary<string, string?>
     {
-        ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-        ["DOTNET_NOLOGO"] = "1",
         ["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1",
-        ["MSBUILDDISABLENODEREUSE"] = "1",
-        ["HOTIL_WATCH"] = null,
         ["HOTIL_VERBOSITY"] = null,
-    };
+    });
 
     private static readonly Stopwatch Clock = Stopwatch.StartNew();
 
@@ -24,47 +22,11 @@ internal static class Tools
 
     public static double Milliseconds(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
 
-    /// <summary>Runs <c>dotnet</c> to completion; returns the exit code, the combined output and how long it took.</summary>
-    public static (int ExitCode, string Output, TimeSpan Elapsed) Dotnet(string workingDirectory, TimeSpan timeout, params string[] arguments) =>
-        Run("dotnet", workingDirectory, timeout, arguments);
-
-    /// <summary>Runs a program to completion; returns the exit code, the combined output and how long it took.</summary>
-    public static (int ExitCode, string Output, TimeSpan Elapsed) Run(string fileName, string workingDirectory, TimeSpan timeout, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        foreach (var (name, value) in CommonEnvironment)
-        {
-            if (value == null) start.Environment.Remove(name);
-            else start.Environment[name] = value;
-        }
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish in {timeout.TotalMinutes:0} minutes:\n{output}");
-        }
-        process.WaitForExit();
-        lock (output) return (process.ExitCode, output.ToString(), clock.Elapsed);
-    }
-
     /// <summary>Builds a project (Debug); throws with the build output when it fails.</summary>
     public static TimeSpan Build(string projectDirectory, params string[] properties)
     {
-        var (exitCode, output, elapsed) = Dotnet(projectDirectory, TimeSpan.FromMinutes(15),
-            ["build", "-c", "Debug", "-nologo", "-v:q", "-clp:ErrorsOnly", .. properties.Select(p => "-p:" + p)]);
+        var (exitCode, output, elapsed) = Dotnet.Run(projectDirectory,
+            ["build", "-c", "Debug", "-nologo", "-v:q", "-clp:ErrorsOnly", .. properties.Select(p => "-p:" + p)], timeout: TimeSpan.FromMinutes(15));
         if (exitCode != 0) throw new InvalidOperationException($"dotnet build failed in {projectDirectory}:\n{output}");
         return elapsed;
     }

@@ -66,7 +66,8 @@ internal static class Tracing
     public static TraceBreakdown Analyze(string tool, string nettrace, int reloads)
     {
         var basePath = Path.Combine(Path.GetDirectoryName(nettrace)!, Path.GetFileNameWithoutExtension(nettrace));
-        var (code, output, _) = Tools.Run(tool, Path.GetDirectoryName(nettrace)!, TimeSpan.FromMinutes(10), "convert", nettrace, "--format", "Speedscope", "-o", basePath);
+        var (code, output) = ChildProcess.Run(tool, Path.GetDirectoryName(nettrace)!, ["convert", nettrace, "--format", "Speedscope", "-o", basePath],
+            Tools.Dotnet.Environment, TimeSpan.FromMinutes(10));
         var json = basePath + ".speedscope.json";
         if (code != 0 || !File.Exists(json)) throw new MeasurementException($"dotnet-trace convert failed:\n{output}");
         using var document = JsonDocument.Parse(File.ReadAllBytes(json));

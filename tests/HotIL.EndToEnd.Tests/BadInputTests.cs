@@ -21,7 +21,7 @@ public class BadInputTests
             program.StandardError.Should().NotContain("watching");
         }
 
-        using var allowed = project.Start("Release", new Dictionary<string, string> { ["HOTIL_WATCH"] = "1" });
+        using var allowed = project.Start("Release", new Dictionary<string, string?> { ["HOTIL_WATCH"] = "1" });
         allowed.WaitForError(l => l.Contains("[HotIL] watching"), Patience);
     }
 
@@ -31,7 +31,7 @@ public class BadInputTests
         using var project = ScratchProject.Create("Counter");
         project.Build("Debug");
         var request = project.PathOf("reload.request");
-        using var program = project.Start("Debug", new Dictionary<string, string> { ["HOTIL_WATCH"] = "0", ["COUNTER_RELOAD_REQUEST"] = request });
+        using var program = project.Start("Debug", new Dictionary<string, string?> { ["HOTIL_WATCH"] = "0", ["COUNTER_RELOAD_REQUEST"] = request });
 
         // Long past the few seconds a warm-up compile of this project takes.
         program.WaitForLine(l => TickLine.Parse(l)?.Tick >= 150, Patience);
@@ -50,7 +50,7 @@ public class BadInputTests
         using var project = ScratchProject.Create("Counter");
         project.Build("Debug");
         var request = project.PathOf("reload.request");
-        using var program = project.Start("Debug", new Dictionary<string, string> { ["HOTIL_WATCH"] = "0", ["COUNTER_RELOAD_REQUEST"] = request });
+        using var program = project.Start("Debug", new Dictionary<string, string?> { ["HOTIL_WATCH"] = "0", ["COUNTER_RELOAD_REQUEST"] = request });
         program.WaitForLine(l => TickLine.Parse(l) != null, Patience);
 
         project.Edit("Rules.cs", "public sealed class Tally", "public class Base { }\n\npublic sealed class Tally : Base");
@@ -134,7 +134,7 @@ public class BadInputTests
     {
         using var project = ScratchProject.Create("Counter");
         project.Build("Debug");
-        using var program = project.Start("Debug", new Dictionary<string, string> { ["COUNTER_THROWING_HANDLER"] = "1" });
+        using var program = project.Start("Debug", new Dictionary<string, string?> { ["COUNTER_THROWING_HANDLER"] = "1" });
         program.WaitForError(l => l.Contains("[HotIL] watching"), Patience);
 
         project.Edit("Rules.cs", "\"plus-one\"", "\"handled\"");

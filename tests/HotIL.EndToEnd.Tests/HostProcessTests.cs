@@ -22,7 +22,7 @@ public class HostProcessTests
         // HOTIL_WATCH=1 watches the library as a woven program would; the time from start-up to an applied save
         // bounds the wait for silence below.
         var clock = Stopwatch.StartNew();
-        using (var forced = hosted.Start("Debug", new Dictionary<string, string> { ["HOTIL_WATCH"] = "1" }))
+        using (var forced = hosted.Start("Debug", new Dictionary<string, string?> { ["HOTIL_WATCH"] = "1" }))
         {
             forced.WaitForError(l => l.Contains("[HotIL] watching") && l.EndsWith("for changes to Lib [HOTIL4002]", StringComparison.Ordinal), Patience);
             hosted.Edit(greeter, "hello-", "bonjour-");
@@ -32,7 +32,7 @@ public class HostProcessTests
         hosted.Edit(greeter, "bonjour-", "hello-");
 
         var request = hosted.PathOf("reload.request");
-        using var host = hosted.Start("Debug", new Dictionary<string, string> { ["HOST_RELOAD_REQUEST"] = request });
+        using var host = hosted.Start("Debug", new Dictionary<string, string?> { ["HOST_RELOAD_REQUEST"] = request });
         host.WaitForLine(l => l.EndsWith("lib=hello-x", StringComparison.Ordinal), Patience);
         HelloFor(host, watcherTook + TimeSpan.FromSeconds(1));
         host.StandardError.Should().BeEmpty($"HotIL writes nothing into a process that is not a woven program (a watcher was announced {watcherTook.TotalSeconds:F1} s after start-up)");
@@ -46,14 +46,14 @@ public class HostProcessTests
     }
 
     // Every line for that long still shows the code the library was built with.
-    private static void HelloFor(RunningProgram host, TimeSpan duration)
+    private static void HelloFor(ChildProcess host, TimeSpan duration)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < duration)
             host.WaitForLine(l => l.Contains("lib="), Patience).Should().EndWith("lib=hello-x", "no watcher applies a save");
     }
 
-    private static string Request(RunningProgram host, string requestFile)
+    private static string Request(ChildProcess host, string requestFile)
     {
         File.WriteAllText(requestFile, "");
         return host.WaitForLine(l => l.StartsWith("reload=", StringComparison.Ordinal), Patience);

@@ -117,7 +117,7 @@ public class KeptDelegateTests(ITestOutputHelper output)
         requests.Should().BeGreaterThan(100);
     }
 
-    private static int AppliedCount(RunningProgram program) => program.StandardError.Split('\n').Count(l => l.Contains(" applied in "));
+    private static int AppliedCount(ChildProcess program) => program.StandardError.Split('\n').Count(l => l.Contains(" applied in "));
 
     private static string[] Enabled(string configuration) => configuration == "Release" ? ["HotILEnabled=true", "HotILWatch=true"] : [];
 

@@ -67,7 +67,7 @@ public class LiveEditTests(ITestOutputHelper output)
     {
         using var project = ScratchProject.Create("Counter");
         project.Build("Debug");
-        using var program = project.Start("Debug", new Dictionary<string, string> { ["HOTIL_RESTART"] = "1" });
+        using var program = project.Start("Debug", new Dictionary<string, string?> { ["HOTIL_RESTART"] = "1" });
         program.WaitForError(l => l.Contains("[HotIL] watching"), Patience);
         CounterApp.NextTick(program);
 
@@ -129,7 +129,7 @@ public class LiveEditTests(ITestOutputHelper output)
     {
         using var project = ScratchProject.Create("Counter");
         project.Build("Debug");
-        using var program = project.Start("Debug", new Dictionary<string, string> { ["COUNTER_SLOW_HANDLER"] = "1" });
+        using var program = project.Start("Debug", new Dictionary<string, string?> { ["COUNTER_SLOW_HANDLER"] = "1" });
         program.WaitForError(l => l.Contains("[HotIL] watching"), Patience);
 
         // The second save lands while the first reload's handler runs.

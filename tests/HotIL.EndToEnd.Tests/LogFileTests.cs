@@ -35,7 +35,7 @@ public class LogFileTests
         project.Build("Debug", "HotILLogFile=from-build.log");
         var workingDirectory = Directory.CreateDirectory(project.PathOf("elsewhere")).FullName;
 
-        using var program = RunningProgram.Start(workingDirectory, project.OutputAssembly("Debug"), new Dictionary<string, string> { ["HOTIL_LOG_FILE"] = "run.log" });
+        using var program = DotnetCli.Default.Start(workingDirectory, [project.OutputAssembly("Debug")], new Dictionary<string, string?> { ["HOTIL_LOG_FILE"] = "run.log" });
         var log = Path.Combine(workingDirectory, "run.log");
         WaitForFileLine(log, l => l.StartsWith("[HotIL] watching ", StringComparison.Ordinal));
 

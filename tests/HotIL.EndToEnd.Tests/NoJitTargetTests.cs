@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using HotIL.EndToEnd.Tests.Support;
 using Mono.Cecil;
@@ -79,7 +77,7 @@ public class NoJitTargetTests
         var request = project.PathOf("reload.request");
         File.WriteAllText(request, "");
 
-        using var program = project.Start("Debug", new Dictionary<string, string> { ["COUNTER_RELOAD_REQUEST"] = request });
+        using var program = project.Start("Debug", new Dictionary<string, string?> { ["COUNTER_RELOAD_REQUEST"] = request });
 
         program.WaitForLine(l => TickLine.Parse(l)?.Tick == 2, Patience).Should().Be("tick=2 value=3 rule=plus-one");
         File.Exists(request).Should().BeFalse("the program asked for its reload");
@@ -97,7 +95,7 @@ public class NoJitTargetTests
 
     private static string Publish(ScratchProject project, string directory, params string[] properties)
     {
-        var (exitCode, output) = Dotnet.Run(project.Directory, ["publish", "-c", "Release", "-nologo", "-o", directory, .. properties]);
+        var (exitCode, output) = DotnetCli.Default.Run(project.Directory, ["publish", "-c", "Release", "-nologo", "-o", directory, .. properties]);
         exitCode.Should().Be(0, $"the publish should succeed:\n{output}");
         return output;
     }
@@ -121,24 +119,9 @@ public class NoJitTargetTests
     // Runs a published executable until it prints a matching line, then ends it.
     private static (string Line, string StandardError) RunToLine(string executable, Func<string, bool> match)
     {
-        using var process = Process.Start(new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
-        var lines = new BlockingCollection<string>();
-        var errors = new ConcurrentQueue<string>();
-        process.OutputDataReceived += (_, e) => { if (e.Data != null) lines.Add(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data != null) errors.Enqueue(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            var clock = Stopwatch.StartNew();
-            while (clock.Elapsed < Patience)
-                if (lines.TryTake(out var line, TimeSpan.FromMilliseconds(100)) && match(line)) return (line, string.Join('\n', errors));
-            throw new TimeoutException($"{executable} printed no matching line; standard error:\n{string.Join('\n', errors)}");
-        }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-        }
+        // Started as is, in the test's own environment and folder: the published app needs no dotnet CLI.
+        using var process = ChildProcess.Start(executable, Environment.CurrentDirectory, []);
+        var line = process.WaitForLine(match, Patience);
+        return (line, process.StandardError);
     }
 }

@@ -58,7 +58,7 @@ public class ProjectEditTests
         return new RunningSuite(suite, program);
     }
 
-    private sealed record RunningSuite(ScratchProject Suite, RunningProgram Program) : IDisposable
+    private sealed record RunningSuite(ScratchProject Suite, ChildProcess Program) : IDisposable
     {
         public void Dispose()
         {

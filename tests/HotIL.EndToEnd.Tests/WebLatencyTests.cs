@@ -59,22 +59,22 @@ public sealed class WebLatencyTests(ITestOutputHelper output)
         output.WriteLine(string.Join('\n', rows));
     }
 
-    private static RunningProgram StartWithHotIL(ScratchProject project)
+    private static ChildProcess StartWithHotIL(ScratchProject project)
     {
         project.Build("Debug");
         return project.Start("Debug", Development(), "--urls", "http://127.0.0.1:0");
     }
 
     // The same app without HotIL, run as a web developer runs it today.
-    private static RunningProgram StartUnderDotnetWatch(ScratchProject project)
+    private static ChildProcess StartUnderDotnetWatch(ScratchProject project)
     {
         File.WriteAllText(project.InRoot("Directory.Build.props"), "<Project><PropertyGroup><UseHotIL>false</UseHotIL></PropertyGroup></Project>");
         var environment = Development();
         environment["DOTNET_WATCH_SUPPRESS_LAUNCH_BROWSER"] = "1";
-        return RunningProgram.Start(project.Directory, "watch", environment, "run", "--non-interactive", "--", "--urls", "http://127.0.0.1:0");
+        return DotnetCli.Default.Start(project.Directory, ["watch", "run", "--non-interactive", "--", "--urls", "http://127.0.0.1:0"], environment);
     }
 
-    private static Dictionary<string, string> Development() => new() { ["ASPNETCORE_ENVIRONMENT"] = "Development" };
+    private static Dictionary<string, string?> Development() => new() { ["ASPNETCORE_ENVIRONMENT"] = "Development" };
 
     private static double Median(IEnumerable<double> values)
     {

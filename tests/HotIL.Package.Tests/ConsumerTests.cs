@@ -18,7 +18,7 @@ public sealed partial class ConsumerTests(LocalFeed feed, ITestOutputHelper outp
     [Fact]
     public void Readme_quickstart_gives_a_new_console_app_that_is_woven_and_reloads_on_save()
     {
-        var readme = Quickstart.Read(Path.Combine(Cli.RepositoryRoot, "README.md"));
+        var readme = Quickstart.Read(Path.Combine(Repository.Root, "README.md"));
         using var project = ConsumerProject.Empty(feed, "Quickstart");
         var clock = Stopwatch.StartNew();
         project.Dotnet("new", "console", "-o", "MyApp");
@@ -67,15 +67,15 @@ public sealed partial class ConsumerTests(LocalFeed feed, ITestOutputHelper outp
         }
 
         // Release does not watch by default; HOTIL_WATCH=1 turns the watcher on for this run.
-        using var app = project.Start("Ticker", "Release", new Dictionary<string, string> { ["HOTIL_WATCH"] = "1" });
+        using var app = project.Start("Ticker", "Release", new Dictionary<string, string?> { ["HOTIL_WATCH"] = "1" });
         app.WaitForError(l => l.Contains("[HotIL] watching"), Patience);
-        app.WaitForLine(l => Tick.Parse(l)?.Number >= 3, Patience);
+        app.WaitForLine(l => TickLine.Parse(l)?.Tick >= 3, Patience);
         project.Edit("Ticker/Rules.cs", "value + 1;", "value + 1000;");
 
-        var previous = Tick.Parse(app.WaitForLine(l => Tick.Parse(l) != null, Patience))!;
+        var previous = TickLine.Parse(app.WaitForLine(l => TickLine.Parse(l) != null, Patience))!;
         var clear = app.WaitForLine(l => l.StartsWith("handler=ClearCache", StringComparison.Ordinal), Patience);
         var update = app.WaitForLine(l => l.StartsWith("handler=UpdateApplication", StringComparison.Ordinal), Patience);
-        var after = Tick.Parse(app.WaitForLine(l => Tick.Parse(l) is { } t && t.Value - previous.Value >= 1000, Patience))!;
+        var after = TickLine.Parse(app.WaitForLine(l => TickLine.Parse(l) is { } t && t.Value - previous.Value >= 1000, Patience))!;
 
         clear.Should().Be("handler=ClearCache types=Ticker.Rules");
         update.Should().Be("handler=UpdateApplication types=Ticker.Rules");

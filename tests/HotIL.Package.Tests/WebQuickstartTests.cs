@@ -42,9 +42,9 @@ public sealed class WebQuickstartTests(LocalFeed feed, ITestOutputHelper output)
             (await Page(client)).Should().NotContain("_hotil", "nothing is injected when HotIL is off");
     }
 
-    private static RunningApp Start(ConsumerProject project, string configuration, string environment, out HttpClient client)
+    private static ChildProcess Start(ConsumerProject project, string configuration, string environment, out HttpClient client)
     {
-        var app = project.Start("MyWeb", configuration, new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = environment },
+        var app = project.Start("MyWeb", configuration, new Dictionary<string, string?> { ["ASPNETCORE_ENVIRONMENT"] = environment },
             "--urls", "http://127.0.0.1:0", "--contentRoot", project.PathOf("MyWeb"));
         var address = app.WaitForLine(l => l.Contains("Now listening on: http://127.0.0.1:"), Patience).Split("Now listening on: ")[1].Trim();
         client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };

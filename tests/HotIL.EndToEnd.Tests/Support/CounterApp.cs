@@ -6,7 +6,7 @@ internal static class CounterApp
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     /// <summary>Builds the project, starts it and waits until it watches its sources and has ticked a few times.</summary>
-    public static RunningProgram StartWatching(ScratchProject project, string configuration = "Debug", params string[] properties)
+    public static ChildProcess StartWatching(ScratchProject project, string configuration = "Debug", params string[] properties)
     {
         project.Build(configuration, properties);
         var program = project.Start(configuration);
@@ -16,6 +16,6 @@ internal static class CounterApp
     }
 
     /// <summary>The next tick line the program prints.</summary>
-    public static TickLine NextTick(RunningProgram program) =>
+    public static TickLine NextTick(ChildProcess program) =>
         TickLine.Parse(program.WaitForLine(l => TickLine.Parse(l) != null, Patience))!;
 }

@@ -39,7 +39,7 @@ internal sealed class ScratchProject : IDisposable
                 <Nullable>enable</Nullable>
                 <ImplicitUsings>enable</ImplicitUsings>
                 <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-                <HotILRepoRoot>{Dotnet.RepositoryRoot}/</HotILRepoRoot>
+                <HotILRepoRoot>{Repository.Root}/</HotILRepoRoot>
               </PropertyGroup>
               <Import Project="$(HotILRepoRoot)eng/HotIL.InRepo.targets" Condition="'$(UseHotIL)' != 'false'" />
             </Project>
@@ -62,7 +62,7 @@ internal sealed class ScratchProject : IDisposable
             File.Copy(file, target);
         }
         File.WriteAllText(Path.Combine(root, "Directory.Build.props"),
-            $"<Project><PropertyGroup><HotILRepoRoot>{Dotnet.RepositoryRoot}/</HotILRepoRoot><TreatWarningsAsErrors>true</TreatWarningsAsErrors></PropertyGroup></Project>");
+            $"<Project><PropertyGroup><HotILRepoRoot>{Repository.Root}/</HotILRepoRoot><TreatWarningsAsErrors>true</TreatWarningsAsErrors></PropertyGroup></Project>");
         return new ScratchProject(Path.Combine(root, startProject), startProject, root);
     }
 
@@ -72,13 +72,14 @@ internal sealed class ScratchProject : IDisposable
 
     public string Build(string configuration, params string[] properties)
     {
-        var (exitCode, output) = Dotnet.Run(Directory, ["build", "-c", configuration, "-nologo", "-v:m", .. properties.Select(p => p.StartsWith('-') ? p : "-p:" + p)]);
+        var (exitCode, output) = DotnetCli.Default.Run(Directory, ["build", "-c", configuration, "-nologo", "-v:m", .. properties.Select(p => p.StartsWith('-') ? p : "-p:" + p)]);
         exitCode.Should().Be(0, $"the build should succeed:\n{output}");
         return output;
     }
 
-    public RunningProgram Start(string configuration, IReadOnlyDictionary<string, string>? environment = null, params string[] arguments) =>
-        RunningProgram.Start(Directory, OutputAssembly(configuration), environment, arguments);
+    /// <summary>Starts the built program with <c>dotnet</c>; <paramref name="environment"/> is added to the CLI's (null removes a variable).</summary>
+    public ChildProcess Start(string configuration, IReadOnlyDictionary<string, string?>? environment = null, params string[] arguments) =>
+        DotnetCli.Default.Start(Directory, [OutputAssembly(configuration), .. arguments], environment);
 
     public string PathOf(string file) => Path.Combine(Directory, file);
 

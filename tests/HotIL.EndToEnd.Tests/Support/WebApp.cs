@@ -5,7 +5,7 @@ internal sealed class WebApp : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
-    private WebApp(ScratchProject project, RunningProgram program, string address)
+    private WebApp(ScratchProject project, ChildProcess program, string address)
     {
         Project = project;
         Program = program;
@@ -14,7 +14,7 @@ internal sealed class WebApp : IDisposable
 
     public ScratchProject Project { get; }
 
-    public RunningProgram Program { get; }
+    public ChildProcess Program { get; }
 
     /// <summary>Where it listens: http://127.0.0.1:port.</summary>
     public string Address { get; }
@@ -25,7 +25,7 @@ internal sealed class WebApp : IDisposable
         try
         {
             project.Build(configuration);
-            var program = project.Start(configuration, new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development" },
+            var program = project.Start(configuration, new Dictionary<string, string?> { ["ASPNETCORE_ENVIRONMENT"] = "Development" },
                 "--urls", "http://127.0.0.1:0");
             var address = program.WaitForLine(l => l.Contains("Now listening on: http://127.0.0.1:"), Patience).Split("Now listening on: ")[1].Trim();
             program.WaitForError(l => l.Contains("[HotIL] watching"), Patience);

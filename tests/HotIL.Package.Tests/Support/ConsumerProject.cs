@@ -48,14 +48,15 @@ internal sealed class ConsumerProject : IDisposable
     public string OutputAssembly(string project, string configuration) => Path.Combine(OutputDirectory(project, configuration), project + ".dll");
 
     /// <summary>Runs a dotnet command in this folder with the feed's environment; fails the test if it fails.</summary>
-    public string Dotnet(params string[] arguments) => Cli.Succeed(Directory, _feed.BuildEnvironment, arguments);
+    public string Dotnet(params string[] arguments) => Cli.Succeed(Directory, arguments, _feed.BuildEnvironment);
 
     /// <summary>Builds <paramref name="project"/> (a folder name) and returns the build's output.</summary>
     public string Build(string project, string configuration, params string[] properties) =>
         Dotnet(["build", project, "-c", configuration, "-nologo", .. properties]);
 
-    public RunningApp Start(string project, string configuration, IReadOnlyDictionary<string, string>? environment = null, params string[] arguments) =>
-        RunningApp.Start(Directory, [OutputAssembly(project, configuration), .. arguments], environment);
+    /// <summary>Starts the built <paramref name="project"/> with <c>dotnet</c>; <paramref name="environment"/> is added to the CLI's (null removes a variable).</summary>
+    public ChildProcess Start(string project, string configuration, IReadOnlyDictionary<string, string?>? environment = null, params string[] arguments) =>
+        Cli.Dotnet.Start(Directory, [OutputAssembly(project, configuration), .. arguments], environment);
 
     /// <summary>Rewrites a file, replacing <paramref name="oldText"/> (which must be present) by <paramref name="newText"/>.</summary>
     public void Edit(string relativePath, string oldText, string newText)

@@ -13,8 +13,8 @@ public sealed class LocalFeed : IDisposable
         Directory.CreateDirectory(FeedDirectory);
         Version = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
         foreach (var project in new[] { "src/HotIL.MSBuild/HotIL.MSBuild.csproj", "src/HotIL.Runtime/HotIL.Runtime.csproj" })
-            Cli.Succeed(Cli.RepositoryRoot, null, "pack", project, "-c", "Release", "--no-build", "-nologo",
-                $"-p:PackageVersion={Version}", "-o", FeedDirectory);
+            Cli.Succeed(Repository.Root, ["pack", project, "-c", "Release", "--no-build", "-nologo",
+                $"-p:PackageVersion={Version}", "-o", FeedDirectory]);
     }
 
     /// <summary>Holds the feed, the consumers' package folder and the consumer projects.</summary>
@@ -31,7 +31,7 @@ public sealed class LocalFeed : IDisposable
     public string PackagePath(string id) => Path.Combine(FeedDirectory, $"{id}.{Version}.nupkg");
 
     /// <summary>Environment for consumer builds: restore into this feed's own package folder.</summary>
-    public IReadOnlyDictionary<string, string> BuildEnvironment => new Dictionary<string, string> { ["NUGET_PACKAGES"] = PackagesDirectory };
+    public IReadOnlyDictionary<string, string?> BuildEnvironment => new Dictionary<string, string?> { ["NUGET_PACKAGES"] = PackagesDirectory };
 
     /// <summary>
     /// A nuget.config that knows only this feed: the test never reaches a remote source, and a consumer
