@@ -132,10 +132,10 @@ internal sealed class ReloadSession
             }
             catch (Exception e)
             {
-                _unresolved = [RuntimeMessages.PatchFailedId];
+                _unresolved = [DiagnosticIds.PatchFailed];
                 return new ReloadResult(Name, ReloadStatus.Failed, Generation, clock.Elapsed)
                 {
-                    Diagnostics = [$"error {RuntimeMessages.PatchFailedId}: building or loading the patch failed: {e}"],
+                    Diagnostics = [$"error {DiagnosticIds.PatchFailed}: building or loading the patch failed: {e}"],
                 };
             }
         }

@@ -16,7 +16,7 @@ internal sealed class EditDiagnostics(Microsoft.CodeAnalysis.Compilation sources
     // A matched lambda whose new body cannot serve the delegates made before the edit.
     public static string Stale(StaleClosure stale)
     {
-        var text = $"warning {RuntimeMessages.StaleClosureId}: delegates created before this edit keep running the previous body of " +
+        var text = $"warning {DiagnosticIds.StaleClosure}: delegates created before this edit keep running the previous body of " +
             $"{MemberNames.Of(stale.Previous)} because {stale.Reason}; delegates created from now on run the new body";
         return stale.Where == null ? text : $"{stale.Where}: {text}";
     }

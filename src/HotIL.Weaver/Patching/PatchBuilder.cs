@@ -13,9 +13,6 @@ namespace HotIL.Weaver.Patching;
 /// </summary>
 public static class PatchBuilder
 {
-    /// <summary>Diagnostic ID of the warning for a removed generic method, which keeps its last body.</summary>
-    public const string RemovedGenericKept = "HOTIL2004";
-
     /// <summary>Builds generation <paramref name="generation"/> from <paramref name="compiled"/>.</summary>
     /// <param name="compiled">The recompiled module (read with symbols); it is consumed.</param>
     /// <param name="changes">The change set; it must have no rude edits.</param>
@@ -173,7 +170,7 @@ public static class PatchBuilder
             }
             foreach (var key in _changes.Removed)
             {
-                if (IsGeneric(_world.FindMethod(key))) Patch.Warn(new EditWarning(RemovedGenericKept, key.DeclaringTypeFullName, key.Value,
+                if (IsGeneric(_world.FindMethod(key))) Patch.Warn(new EditWarning(DiagnosticIds.RemovedGenericKept, key.DeclaringTypeFullName, key.Value,
                     $"{key.DisplayName} was removed; old code that still calls it keeps running its last body (generic methods get no tombstone yet)"));
                 else Patch.Tombstone(key, _registry.Add("removed " + key.Value, Tombstone.Emit(_compiled, _world, key, Patch.Generation)));
             }
