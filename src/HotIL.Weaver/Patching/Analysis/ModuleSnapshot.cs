@@ -2,103 +2,6 @@ using Mono.Cecil;
 
 namespace HotIL.Weaver.Patching;
 
-/// <summary>What the diff needs to know of one method of a compiled module.</summary>
-public sealed record MethodShape(
-    MethodKey Key,
-    string Fingerprint,
-    bool IsVirtual,
-    bool IsConstructor,
-    bool IsStaticConstructor,
-    bool IsCompilerGenerated,
-    string? NotReloadableBecause)
-{
-    /// <summary>How the method takes part in virtual dispatch.</summary>
-    public VirtualRole Role { get; init; }
-
-    /// <summary>For an override: the nearest base method it overrides (in this module).</summary>
-    public MethodKey? Overrides { get; init; }
-
-    /// <summary>Which of its receiver and parameters are passed read-only (see <see cref="ReadOnlyArgs"/>).</summary>
-    public string ReadOnlyArguments { get; init; } = "";
-
-    /// <summary>The source documents its line information points into (none without symbols).</summary>
-    public IReadOnlyList<string> Documents { get; init; } = [];
-
-    /// <summary>For a lambda or local function: where its body starts in the source, by which it is matched across compilations.</summary>
-    public SourceSpan? BodySpan { get; init; }
-
-    /// <summary>The methods of the same module it calls, or whose address it takes (for delegates).</summary>
-    public IReadOnlyList<MethodUse> Uses { get; init; } = [];
-
-    /// <summary>Its custom attributes, its parameters' and its return value's, as written (the compiler's own left out).</summary>
-    public string Attributes { get; init; } = "";
-
-    /// <summary>Whether code outside the assembly can call it (public or protected, in a type that is too).</summary>
-    public bool IsVisibleOutside { get; init; }
-}
-
-/// <summary>How a method uses another method of its module.</summary>
-public enum MethodUseKind
-{
-    /// <summary>A call, once per run of the caller.</summary>
-    Call,
-    /// <summary>A call inside a loop of the caller.</summary>
-    CallInLoop,
-    /// <summary>The method's address is taken (a delegate is made of it): it may be called from anywhere, any time.</summary>
-    Address,
-}
-
-/// <summary>One use of a method by another.</summary>
-public sealed record MethodUse(MethodKey Callee, MethodUseKind Kind);
-
-/// <summary>How a method takes part in virtual dispatch.</summary>
-public enum VirtualRole
-{
-    /// <summary>Not virtual.</summary>
-    None,
-    /// <summary>Introduces a virtual method of a class (with a body).</summary>
-    NewVirtual,
-    /// <summary>Overrides a method of a base class of this module.</summary>
-    Override,
-    /// <summary>Anything else: abstract, interface implementations, overrides of types outside the module.</summary>
-    Other,
-}
-
-/// <summary>What the diff needs to know of one user type of a compiled module.</summary>
-public sealed record TypeShape(
-    string FullName,
-    string Kind,
-    string? BaseType,
-    IReadOnlyList<string> Interfaces,
-    int GenericArity,
-    IReadOnlyDictionary<string, string> Fields,
-    IReadOnlyList<string> EnumMembers)
-{
-    /// <summary>Whether it is a closure the compiler made (a display class or static lambda cache) rather than the user's type.</summary>
-    public bool IsClosure { get; init; }
-
-    /// <summary>Its custom attributes as written (the compiler's own left out).</summary>
-    public string Attributes { get; init; } = "";
-
-    /// <summary>Custom attributes of its fields, properties and events, by member name.</summary>
-    public IReadOnlyDictionary<string, string> MemberAttributes { get; init; } = new Dictionary<string, string>();
-
-    /// <summary>
-    /// What its static constructor does, split by the static field each part of it stores (a field initializer is the
-    /// code before its store); <c>.cctor</c> is what follows the last store. Empty without a static constructor.
-    /// </summary>
-    public IReadOnlyDictionary<string, string> StaticInitializers { get; init; } = new Dictionary<string, string>();
-
-    /// <summary>
-    /// Fields whose initial value only a constructor can compute, each with the constructor parameters it comes from
-    /// (see <see cref="AddedFieldStorage.ConstructorOnlyFields"/>).
-    /// </summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<string>> ConstructorOnlyFields { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
-
-    /// <summary>The names of its constructors' parameters.</summary>
-    public IReadOnlyList<string> ConstructorParameters { get; init; } = [];
-}
-
 /// <summary>
 /// Pure data summary of a compiled (unwoven) module: the user's types and their methods. The
 /// session keeps the snapshot of the last applied compilation instead of the module itself.
@@ -204,7 +107,6 @@ public sealed class ModuleSnapshot
         var moveNext = GeneratedCode.StateMachineOf(method)?.Methods.FirstOrDefault(m => m.Name == "MoveNext");
         return moveNext is { DebugInformation.HasSequencePoints: true } ? DocumentsOf(moveNext) : [];
     }
-
 
     private static MethodShape ShapeOf(MethodDefinition method, IReadOnlyList<string> documents)
     {

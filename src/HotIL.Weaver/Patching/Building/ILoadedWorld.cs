@@ -32,20 +32,3 @@ public interface ILoadedWorld
     /// <summary>The loaded callable of <paramref name="key"/> (forwarder), for tombstone signatures; null if unknown.</summary>
     MethodDefinition? FindMethod(MethodKey key);
 }
-
-/// <summary>
-/// Where an added field lives in the patch that added it: a static field for a static field; for an
-/// instance field, accessors <c>ref T Name(Owner)</c> and <c>void Name(Owner, T)</c> over side storage.
-/// </summary>
-public sealed record AddedFieldHome(FieldDefinition? Static, MethodDefinition? Reference, MethodDefinition? Store);
-
-/// <summary>
-/// Dispatch in front of a virtual method's slot, for overrides added to loaded classes (whose
-/// vtables cannot change): the slot runs a dispatcher that tests the receiver's type, most derived
-/// first, and otherwise calls the original body, which lives in its own <paramref name="BodySlot"/>.
-/// Base calls (<c>base.M()</c>) from added overrides go to <paramref name="BaseForwarder"/>.
-/// </summary>
-public sealed record DispatchHome(FieldDefinition BodySlot, MethodDefinition BaseForwarder, IReadOnlyList<DispatchOverride> Overrides);
-
-/// <summary>An override dispatched by a type test: its class and its method key.</summary>
-public sealed record DispatchOverride(string TypeFullName, MethodKey Override);
