@@ -6,7 +6,7 @@ namespace HotIL.Weaver;
 /// stack trace, so the marker is a zero-width space: invisible when printed.
 /// See docs/decisions/0002-impl-method-names.md.
 /// </summary>
-public static class ImplNaming
+internal static class ImplNaming
 {
     /// <summary>The invisible marker appended to an implementation method's name.</summary>
     public const string Marker = "\u200B";

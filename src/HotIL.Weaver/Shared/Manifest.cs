@@ -8,7 +8,7 @@ namespace HotIL.Weaver;
 /// and the exact compiler command line the build used, so the runtime recompiles the project
 /// as the build did.
 /// </summary>
-public sealed class Manifest
+internal sealed class Manifest
 {
     /// <summary>Current format version; a runtime refuses manifests it does not understand.</summary>
     public const int CurrentFormatVersion = 1;

@@ -4,7 +4,7 @@ namespace HotIL.Weaver;
 /// Names members as the user wrote them: <c>Shop.Cart.Total(int)</c>, and for the compiler's methods the
 /// member they are written in and where, <c>lambda in Program.&lt;Main&gt;$ at Program.cs:12</c>.
 /// </summary>
-public static class MemberNames
+internal static class MemberNames
 {
     /// <summary>The readable name of <paramref name="key"/>; <paramref name="bodySpan"/> gives a lambda's place.</summary>
     public static string Of(MethodKey key, SourceSpan? bodySpan = null)

@@ -5,7 +5,7 @@ namespace HotIL.Weaver;
 /// runtime assembly (the runtime references the weaver), so the contract is spelled out here
 /// and checked by a test against the real runtime types.
 /// </summary>
-public static class RuntimeContract
+internal static class RuntimeContract
 {
     /// <summary>Simple name of the runtime assembly woven code references.</summary>
     public const string AssemblyName = "HotIL.Runtime";

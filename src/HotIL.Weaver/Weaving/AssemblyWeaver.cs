@@ -9,7 +9,7 @@ namespace HotIL.Weaver;
 /// registry, and the module initializer (optionally) registers the module with the runtime.
 /// Pure over the module: no files, no global state.
 /// </summary>
-public static class AssemblyWeaver
+internal static class AssemblyWeaver
 {
     /// <summary>Whether <paramref name="module"/> already has a registry (weaving is idempotent).</summary>
     public static bool IsWoven(ModuleDefinition module) => module.Types.Any(t => t.Name == Registry.TypeName);

@@ -7,7 +7,7 @@ namespace HotIL.Weaver;
 /// Decides which methods get a slot. A method that is not eligible keeps its original body:
 /// it still runs, it just cannot be replaced by a reload.
 /// </summary>
-public static class Eligibility
+internal static class Eligibility
 {
     /// <summary>Why <paramref name="method"/> cannot be woven, or null when it can.</summary>
     public static string? WhyNot(MethodDefinition method)

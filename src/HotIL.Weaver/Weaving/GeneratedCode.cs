@@ -12,7 +12,7 @@ namespace HotIL.Weaver;
 /// Their names carry the compiler's ordinals, so they are matched across compilations by the place
 /// of their source, not by name (see <c>ClosureNames</c>).
 /// </summary>
-public static class GeneratedCode
+internal static class GeneratedCode
 {
     private const string CompilerGeneratedAttribute = "System.Runtime.CompilerServices.CompilerGeneratedAttribute";
 

@@ -4,7 +4,7 @@ using Mono.Cecil;
 namespace HotIL.Weaver;
 
 /// <summary>Whether the JIT will optimize a module's code, as the runtime decides it.</summary>
-public static class JitOptimization
+internal static class JitOptimization
 {
     // DebuggingModes.DisableOptimizations: compilers mark unoptimized (Debug) builds with it.
     private const int DisableOptimizations = 0x100;

@@ -7,7 +7,7 @@ namespace HotIL.Weaver;
 /// readonly member, and <c>in</c> parameters. A forwarder passes copies of these to a replaced body,
 /// so the caller's own variables never have their address taken (decision 0010).
 /// </summary>
-public static class ReadOnlyArgs
+internal static class ReadOnlyArgs
 {
     private const string IsReadOnlyAttribute = "System.Runtime.CompilerServices.IsReadOnlyAttribute";
 

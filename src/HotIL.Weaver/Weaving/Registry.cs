@@ -11,7 +11,7 @@ namespace HotIL.Weaver;
 /// body", so the registry of a woven program has nothing to initialise (decision 0012); only a patch's
 /// own entries (new bodies, tombstones, dispatchers) start at a target, set by its module initializer.
 /// </summary>
-public sealed class Registry
+internal sealed class Registry
 {
     /// <summary>Name of the registry type (angle brackets keep it out of C#'s reach).</summary>
     public const string TypeName = "<HotIL>Registry";

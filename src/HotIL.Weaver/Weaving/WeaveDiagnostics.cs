@@ -1,7 +1,7 @@
 namespace HotIL.Weaver;
 
 /// <summary>Build-time diagnostic IDs. docs/diagnostics.md lists every one of them.</summary>
-public static class WeaveDiagnostics
+internal static class WeaveDiagnostics
 {
     /// <summary>The input is not a readable .NET assembly.</summary>
     public const string UnreadableAssembly = "HOTIL0001";

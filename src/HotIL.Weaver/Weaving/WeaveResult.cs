@@ -4,16 +4,16 @@ namespace HotIL.Weaver;
 /// <param name="Index">Index among the registry's plain slots, or among its generic holders.</param>
 /// <param name="Key">The method it serves.</param>
 /// <param name="IsGeneric">Whether it is a generic holder (one pointer per instantiation).</param>
-public sealed record WovenSlot(int Index, MethodKey Key, bool IsGeneric = false);
+internal sealed record WovenSlot(int Index, MethodKey Key, bool IsGeneric = false);
 
 /// <summary>A method the weaver left alone, and why.</summary>
-public sealed record SkippedMethod(MethodKey Key, string Reason);
+internal sealed record SkippedMethod(MethodKey Key, string Reason);
 
 /// <summary>What weaving a module did.</summary>
 /// <param name="AlreadyWoven">The module had been woven before; nothing changed.</param>
 /// <param name="Slots">Plain slots, by registry index (the manifest lists these).</param>
 /// <param name="Skipped">Methods left as they are.</param>
-public sealed record WeaveResult(bool AlreadyWoven, IReadOnlyList<WovenSlot> Slots, IReadOnlyList<SkippedMethod> Skipped)
+internal sealed record WeaveResult(bool AlreadyWoven, IReadOnlyList<WovenSlot> Slots, IReadOnlyList<SkippedMethod> Skipped)
 {
     /// <summary>Generic slot holders (found at run time by their type name and key constant).</summary>
     public IReadOnlyList<WovenSlot> GenericSlots { get; init; } = [];

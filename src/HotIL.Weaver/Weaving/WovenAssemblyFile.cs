@@ -4,14 +4,14 @@ using Mono.Cecil.Cil;
 namespace HotIL.Weaver;
 
 /// <summary>What weaving a file reported, besides the <see cref="WeaveResult"/>.</summary>
-public sealed record FileWeaveOutcome(WeaveResult Result, IReadOnlyList<(string Id, string Message)> Warnings);
+internal sealed record FileWeaveOutcome(WeaveResult Result, IReadOnlyList<(string Id, string Message)> Warnings);
 
 /// <summary>
 /// Weaves an assembly file in place with its portable PDB (separate or embedded). The output is
 /// built in memory and moved over the original only when complete, so a failure at any point
 /// leaves the original files as they were.
 /// </summary>
-public static class WovenAssemblyFile
+internal static class WovenAssemblyFile
 {
     /// <summary>Weaves <paramref name="assemblyPath"/> and writes its manifest.</summary>
     /// <param name="assemblyPath">The compiler's output, e.g. <c>obj/Debug/net10.0/App.dll</c>.</param>

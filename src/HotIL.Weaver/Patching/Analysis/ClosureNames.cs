@@ -10,7 +10,7 @@ namespace HotIL.Weaver.Patching;
 /// <param name="Previous">The running program's method.</param>
 /// <param name="Where">Where the new body is in the source.</param>
 /// <param name="Reason">Why the new body cannot serve the existing delegates.</param>
-public sealed record StaleClosure(MethodKey Previous, SourceSpan? Where, string Reason);
+internal sealed record StaleClosure(MethodKey Previous, SourceSpan? Where, string Reason);
 
 /// <summary>
 /// Gives the lambdas, local functions and closures of a recompiled module the names they have in the
@@ -24,7 +24,7 @@ public sealed record StaleClosure(MethodKey Previous, SourceSpan? Where, string 
 /// (a new non-capturing lambda in <c>&lt;&gt;c</c>) is dropped, so the patch allocates the delegate instead of
 /// adding a field to a loaded type.
 /// </summary>
-public static class ClosureNames
+internal static class ClosureNames
 {
     private const string CacheFieldPrefix = "<>9__";
 

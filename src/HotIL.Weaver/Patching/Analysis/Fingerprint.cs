@@ -14,7 +14,7 @@ namespace HotIL.Weaver.Patching;
 /// method that creates the delegate. Line numbers are not part of it, nor are the ordinals in the
 /// names of state machines and anonymous types, which move when an unrelated member is added.
 /// </summary>
-public static class Fingerprint
+internal static class Fingerprint
 {
     /// <summary>The fingerprint of <paramref name="method"/>.</summary>
     public static string Of(MethodDefinition method)

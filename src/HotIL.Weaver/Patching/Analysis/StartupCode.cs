@@ -7,7 +7,7 @@ namespace HotIL.Weaver.Patching;
 /// subscribed, services registered) is not redone, and the report must say so. Static constructors are not
 /// counted: they run when a type is first used, which may still be ahead.
 /// </summary>
-public static class StartupCode
+internal static class StartupCode
 {
     /// <summary>Every start-up-only method of <paramref name="program"/>, each with the method it is called from.</summary>
     public static IReadOnlyDictionary<MethodKey, MethodKey> Of(ModuleSnapshot program)
