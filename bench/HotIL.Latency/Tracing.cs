@@ -21,7 +21,7 @@ internal sealed record TraceStep(string Name, double MsPerReload);
 internal static class Tracing
 {
     // Tried in order: the first one found in the trace is split. The reload session's locked body does every step.
-    private static readonly string[] Anchors = ["HotIL.ReloadSession.ReloadLocked(", "HotIL.ReloadSession.Reload(", "HotIL.HotReload.Reload("];
+    private static readonly string[] Anchors = ["HotIL.Pipeline.ReloadSession.ReloadLocked(", "HotIL.Pipeline.ReloadSession.Reload(", "HotIL.HotReload.Reload("];
 
     public static string? FindTool(string? given)
     {
@@ -72,7 +72,7 @@ internal static class Tracing
         using var document = JsonDocument.Parse(File.ReadAllBytes(json));
         var frames = document.RootElement.GetProperty("shared").GetProperty("frames").EnumerateArray().Select(f => f.GetProperty("name").GetString() ?? "?").ToArray();
         var anchorIndex = Anchors.Select(a => Array.FindIndex(frames, f => f.Contains(a, StringComparison.Ordinal))).FirstOrDefault(i => i >= 0, -1);
-        if (anchorIndex < 0) throw new MeasurementException("no reload method (HotIL.ReloadSession.ReloadLocked) in the trace");
+        if (anchorIndex < 0) throw new MeasurementException("no reload method (HotIL.Pipeline.ReloadSession.ReloadLocked) in the trace");
         var anchor = frames[anchorIndex];
 
         var byChild = new Dictionary<string, double>(StringComparer.Ordinal);

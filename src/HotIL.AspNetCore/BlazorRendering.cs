@@ -11,7 +11,6 @@ namespace HotIL.AspNetCore;
 /// </summary>
 internal static class BlazorRendering
 {
-    internal static readonly MessageKind CannotReRender = new("HOTIL3013", HotReloadVerbosity.Normal, "warning");
     private const string Manager = "Microsoft.AspNetCore.Components.HotReload.HotReloadManager, Microsoft.AspNetCore.Components";
 
     public static void ReRenderOnReload()
@@ -31,7 +30,7 @@ internal static class BlazorRendering
         var supported = type.GetProperty("MetadataUpdateSupported", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance);
         if (manager == null || supported?.CanWrite != true)
         {
-            HotReload.Write(CannotReRender, "Blazor components will not re-render after a reload: this version of ASP.NET Core has no HotReloadManager.Default.MetadataUpdateSupported; refresh the page to see an edit");
+            HotReload.Write(RuntimeMessages.CannotReRender, "Blazor components will not re-render after a reload: this version of ASP.NET Core has no HotReloadManager.Default.MetadataUpdateSupported; refresh the page to see an edit");
             return;
         }
         supported.SetValue(manager, true);

@@ -13,9 +13,6 @@ namespace HotIL.AspNetCore;
 /// </summary>
 internal sealed class PageChannel : IDisposable
 {
-    internal static readonly MessageKind On = new("HOTIL4010", HotReloadVerbosity.Normal);
-    internal static readonly MessageKind Told = new("HOTIL4011", HotReloadVerbosity.Detailed);
-
     // Identifies this process to pages: after a restart (HotILRestart) a page that reconnects sees a new one and refreshes.
     private readonly string _instance = Guid.NewGuid().ToString("N");
     private readonly object _gate = new();
@@ -29,7 +26,7 @@ internal sealed class PageChannel : IDisposable
     public void Start(IReadOnlyList<string> webRoots)
     {
         _staticFiles ??= new StaticFileWatcher(webRoots, OnStaticFilesSaved);
-        HotReload.Write(On, $"browser refresh on: pages follow each reload ({BrowserRefreshMiddleware.ScriptPath}); watching {(webRoots.Count == 0 ? "no web root" : string.Join(", ", webRoots))} for stylesheets");
+        HotReload.Write(RuntimeMessages.BrowserRefreshOn, $"browser refresh on: pages follow each reload ({BrowserRefreshMiddleware.ScriptPath}); watching {(webRoots.Count == 0 ? "no web root" : string.Join(", ", webRoots))} for stylesheets");
     }
 
     /// <summary>Streams events to one page until it goes away or the app stops.</summary>
@@ -91,7 +88,7 @@ internal sealed class PageChannel : IDisposable
     private void Send(PageMessage message, string what)
     {
         foreach (var page in _pages) page.TryWrite(message);
-        HotReload.Write(Told, $"told {_pages.Count} open {(_pages.Count == 1 ? "page" : "pages")}: {what}");
+        HotReload.Write(RuntimeMessages.PagesTold, $"told {_pages.Count} open {(_pages.Count == 1 ? "page" : "pages")}: {what}");
     }
 
     public void Dispose()

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
+using HotIL.Watching;
 
 namespace HotIL.AspNetCore;
 

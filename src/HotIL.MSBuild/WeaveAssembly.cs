@@ -75,13 +75,13 @@ public sealed class WeaveAssembly : Task
         var name = Path.GetFileName(AssemblyPath);
         if (result.AlreadyWoven)
         {
-            Message(MessageImportance.Normal, BuildMessages.AlreadyWoven, $"{name} is already woven");
+            Message(MessageImportance.Normal, DiagnosticIds.AlreadyWoven, $"{name} is already woven");
             return;
         }
-        Message(MessageImportance.Normal, BuildMessages.Woven,
+        Message(MessageImportance.Normal, DiagnosticIds.Woven,
             $"wove {WovenMethodCount} methods of {name} in {milliseconds} ms ({GenericMethodCount} of them generic; {result.Skipped.Count} left as they are)");
         foreach (var skipped in result.Skipped)
-            Message(MessageImportance.Low, BuildMessages.MethodNotWoven, $"{skipped.Key.DisplayName} is not woven: {skipped.Reason}");
+            Message(MessageImportance.Low, DiagnosticIds.MethodNotWoven, $"{skipped.Key.DisplayName} is not woven: {skipped.Reason}");
     }
 
     private void Message(MessageImportance importance, string id, string text) =>

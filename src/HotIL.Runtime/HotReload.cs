@@ -4,6 +4,9 @@ using System.Runtime.CompilerServices;
 using HotIL.Reporting;
 using HotIL.Restart;
 using HotIL.Weaver;
+using HotIL.Handlers;
+using HotIL.Pipeline;
+using HotIL.Watching;
 
 namespace HotIL;
 

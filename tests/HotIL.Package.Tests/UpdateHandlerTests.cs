@@ -1,6 +1,7 @@
 using System.Reflection.Metadata;
 using HotIL.Package.Tests;
 using HotIL.Reporting;
+using HotIL.Handlers;
 
 [assembly: MetadataUpdateHandler(typeof(UpdateHandlerTests.FirstHandler))]
 [assembly: MetadataUpdateHandler(typeof(UpdateHandlerTests.ThrowingHandler))]

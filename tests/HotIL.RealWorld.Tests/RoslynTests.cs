@@ -1,6 +1,7 @@
 using HotIL.RealWorld.Tests.Drivers;
 using HotIL.RealWorld.Tests.Support;
 using Xunit.Abstractions;
+using HotIL.Watching;
 
 namespace HotIL.RealWorld.Tests;
 

@@ -4,6 +4,7 @@ using HotIL.Weaver;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Xunit.Abstractions;
+using HotIL.Watching;
 
 namespace HotIL.Tests;
 

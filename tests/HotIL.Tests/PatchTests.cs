@@ -176,7 +176,7 @@ public class PatchTests
             .Replace("Helper() + 1", "Helper() + 100"));
 
         // A slot the program does not have makes the apply fail after the patch has loaded.
-        var apply = () => program.Apply(edited, patch => patch.Changed[new HotIL.Weaver.MethodKey("Sample.Missing::Gone():System.Void")] = 0);
+        var apply = () => program.Apply(edited, patch => patch.Repoint(new HotIL.Weaver.MethodKey("Sample.Missing::Gone():System.Void"), 0));
 
         apply.Should().Throw<InvalidOperationException>().WithMessage("*no slot*");
         program.CallOn(counter, "Step").Should().Be(1, "Increment still runs generation 1");

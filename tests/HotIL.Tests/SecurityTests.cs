@@ -1,6 +1,7 @@
 using HotIL.Compilation;
 using HotIL.Weaver;
 using Mono.Cecil;
+using HotIL.Watching;
 
 namespace HotIL.Tests;
 

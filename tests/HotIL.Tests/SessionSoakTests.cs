@@ -5,6 +5,7 @@ using HotIL.Weaver;
 using Mono.Cecil;
 using Mono.Cecil.Cil;
 using Xunit.Abstractions;
+using HotIL.Pipeline;
 
 namespace HotIL.Tests;
 

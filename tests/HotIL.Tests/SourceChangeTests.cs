@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using HotIL.Compilation;
 using HotIL.Weaver;
+using HotIL.Watching;
 
 namespace HotIL.Tests;
 

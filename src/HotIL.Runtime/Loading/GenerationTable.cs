@@ -37,12 +37,7 @@ internal sealed class GenerationTable(TimeSpan gracePeriod)
     /// <param name="now">The time of the apply.</param>
     public Generation Applied(Patch patch, GenerationLoadContext context, IEnumerable<MethodKey> repointed, DateTime now)
     {
-        var pinned = patch.DefinedTypes.Count > 0 ? "it defines types"
-            : patch.AddedMethods.Count > 0 ? "it defines methods added to existing types"
-            : patch.AddedFields.Count > 0 ? "it stores fields added to existing types"
-            : patch.Dispatch.Count > 0 ? "it dispatches overrides added to existing types"
-            : null;
-        var generation = new Generation(patch.Generation, patch.AssemblyName, context, pinned);
+        var generation = new Generation(patch.Generation, patch.AssemblyName, context, patch.PinnedBecause);
         _generations.Add(generation);
         foreach (var key in repointed.Concat(patch.OwnSlots.Keys).Concat(patch.OwnGenericSlots.Keys)) PointAt(key, generation);
         foreach (var g in _generations)

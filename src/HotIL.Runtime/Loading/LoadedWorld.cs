@@ -67,12 +67,11 @@ internal sealed class LoadedWorld : ILoadedWorld
     public (SlotAccessor Accessor, int Index) SlotOf(MethodKey key) =>
         _slots.TryGetValue(key, out var slot) ? slot : throw new InvalidOperationException($"no slot for {key}");
 
-    /// <summary>Records what a loaded patch added: its types, its added methods and its own slots.</summary>
+    /// <summary>Records what an applied patch added: its types, its added methods and its own slots.</summary>
     public void Add(Patch patch, Assembly assembly, SlotAccessor accessor)
     {
-        // Later patches can refer only to what this one defines; a patch of bodies alone stays unreferenced, so it can be collected.
-        if (patch.DefinedTypes.Count > 0 || patch.AddedMethods.Count > 0 || patch.AddedFields.Count > 0 || patch.Dispatch.Count > 0)
-            _assemblies[patch.AssemblyName] = assembly;
+        // Later patches can refer only to a pinned patch; one of bodies alone stays unreferenced, so it can be collected.
+        if (patch.PinnedBecause != null) _assemblies[patch.AssemblyName] = assembly;
         foreach (var (root, dispatch) in patch.Dispatch)
         {
             _dispatch[root] = dispatch.Home;

@@ -1,3 +1,5 @@
+using HotIL.Weaver;
+
 namespace HotIL.Reporting;
 
 /// <summary>One kind of line the runtime prints: its ID, the least verbosity that shows it, and its severity if it is a diagnostic.</summary>
@@ -9,35 +11,34 @@ internal sealed record MessageKind(string Id, HotReloadVerbosity ShownFrom, stri
 /// <summary>The one table of the runtime's messages. Rude edits (HOTIL1xxx) and edit warnings (HOTIL2xxx) come with the reload's diagnostics.</summary>
 internal static class RuntimeMessages
 {
-    /// <summary>Building or loading a patch failed (written by the reload session into the result's diagnostics).</summary>
-    public const string PatchFailedId = "HOTIL3001";
+    public static readonly MessageKind NoManifest = new(DiagnosticIds.NoManifest, HotReloadVerbosity.Quiet, "warning");
+    public static readonly MessageKind ReloadingDisabled = new(DiagnosticIds.ReloadingDisabled, HotReloadVerbosity.Quiet, "error");
+    public static readonly MessageKind EventHandlerThrew = new(DiagnosticIds.EventHandlerThrew, HotReloadVerbosity.Quiet, "warning");
+    public static readonly MessageKind UpdateHandlerThrew = new(DiagnosticIds.UpdateHandlerThrew, HotReloadVerbosity.Quiet, "warning");
+    public static readonly MessageKind UpdateHandlerWithoutMethods = new(DiagnosticIds.UpdateHandlerWithoutMethods, HotReloadVerbosity.Normal, "warning");
+    public static readonly MessageKind UnknownVerbosity = new(DiagnosticIds.UnknownVerbosity, HotReloadVerbosity.Quiet, "warning");
+    public static readonly MessageKind GeneratorNotLoaded = new(DiagnosticIds.GeneratorNotLoaded, HotReloadVerbosity.Normal, "warning");
+    public static readonly MessageKind LogFileUnusable = new(DiagnosticIds.LogFileUnusable, HotReloadVerbosity.Quiet, "warning");
+    public static readonly MessageKind LogFileInUse = new(DiagnosticIds.LogFileInUse, HotReloadVerbosity.Quiet);
+    public static readonly MessageKind NoDynamicCode = new(DiagnosticIds.NoDynamicCode, HotReloadVerbosity.Quiet, "warning");
+    public static readonly MessageKind StaleLoop = new(DiagnosticIds.StaleLoop, HotReloadVerbosity.Quiet, "warning");
 
-    /// <summary>A matched lambda's new body cannot serve the delegates created before the edit (written into the result's diagnostics).</summary>
-    public const string StaleClosureId = "HOTIL2005";
-
-    public static readonly MessageKind NoManifest = new("HOTIL3002", HotReloadVerbosity.Quiet, "warning");
-    public static readonly MessageKind ReloadingDisabled = new("HOTIL3003", HotReloadVerbosity.Quiet, "error");
-    public static readonly MessageKind EventHandlerThrew = new("HOTIL3004", HotReloadVerbosity.Quiet, "warning");
-    public static readonly MessageKind UpdateHandlerThrew = new("HOTIL3005", HotReloadVerbosity.Quiet, "warning");
-    public static readonly MessageKind UpdateHandlerWithoutMethods = new("HOTIL3006", HotReloadVerbosity.Normal, "warning");
-    public static readonly MessageKind UnknownVerbosity = new("HOTIL3007", HotReloadVerbosity.Quiet, "warning");
-    public static readonly MessageKind GeneratorNotLoaded = new("HOTIL3008", HotReloadVerbosity.Normal, "warning");
-    public static readonly MessageKind LogFileUnusable = new("HOTIL3009", HotReloadVerbosity.Quiet, "warning");
-    public static readonly MessageKind LogFileInUse = new("HOTIL3010", HotReloadVerbosity.Quiet);
-    public static readonly MessageKind NoDynamicCode = new("HOTIL3011", HotReloadVerbosity.Quiet, "warning");
-    public static readonly MessageKind StaleLoop = new("HOTIL2008", HotReloadVerbosity.Quiet, "warning");
-
-    public static readonly MessageKind Ready = new("HOTIL4001", HotReloadVerbosity.Normal);
-    public static readonly MessageKind Watching = new("HOTIL4002", HotReloadVerbosity.Normal);
-    public static readonly MessageKind Applied = new("HOTIL4003", HotReloadVerbosity.Minimal);
-    public static readonly MessageKind NoChanges = new("HOTIL4004", HotReloadVerbosity.Detailed);
+    public static readonly MessageKind Ready = new(DiagnosticIds.Ready, HotReloadVerbosity.Normal);
+    public static readonly MessageKind Watching = new(DiagnosticIds.Watching, HotReloadVerbosity.Normal);
+    public static readonly MessageKind Applied = new(DiagnosticIds.Applied, HotReloadVerbosity.Minimal);
+    public static readonly MessageKind NoChanges = new(DiagnosticIds.NoChanges, HotReloadVerbosity.Detailed);
     public static readonly MessageKind NoChangesWithWarnings = NoChanges with { ShownFrom = HotReloadVerbosity.Normal };
-    public static readonly MessageKind CompileFailed = new("HOTIL4005", HotReloadVerbosity.Quiet);
-    public static readonly MessageKind Rejected = new("HOTIL4006", HotReloadVerbosity.Quiet);
-    public static readonly MessageKind Failed = new("HOTIL4007", HotReloadVerbosity.Quiet);
-    public static readonly MessageKind UpdateHandlerCalled = new("HOTIL4008", HotReloadVerbosity.Detailed);
-    public static readonly MessageKind Restarting = new("HOTIL4009", HotReloadVerbosity.Quiet);
-    public static readonly MessageKind RestartFailed = new("HOTIL3012", HotReloadVerbosity.Quiet, "error");
+    public static readonly MessageKind CompileFailed = new(DiagnosticIds.CompileFailed, HotReloadVerbosity.Quiet);
+    public static readonly MessageKind Rejected = new(DiagnosticIds.Rejected, HotReloadVerbosity.Quiet);
+    public static readonly MessageKind Failed = new(DiagnosticIds.Failed, HotReloadVerbosity.Quiet);
+    public static readonly MessageKind UpdateHandlerCalled = new(DiagnosticIds.UpdateHandlerCalled, HotReloadVerbosity.Detailed);
+    public static readonly MessageKind Restarting = new(DiagnosticIds.Restarting, HotReloadVerbosity.Quiet);
+    public static readonly MessageKind RestartFailed = new(DiagnosticIds.RestartFailed, HotReloadVerbosity.Quiet, "error");
+
+    // Written by HotIL.AspNetCore.
+    public static readonly MessageKind CannotReRender = new(DiagnosticIds.CannotReRender, HotReloadVerbosity.Normal, "warning");
+    public static readonly MessageKind BrowserRefreshOn = new(DiagnosticIds.BrowserRefreshOn, HotReloadVerbosity.Normal);
+    public static readonly MessageKind PagesTold = new(DiagnosticIds.PagesTold, HotReloadVerbosity.Detailed);
 
     /// <summary>The report line of a reload's outcome.</summary>
     public static MessageKind For(ReloadResult result) => result.Status switch

@@ -1,4 +1,5 @@
 using HotIL.RealWorld.Tests.Drivers;
+using HotIL.Watching;
 
 namespace HotIL.RealWorld.Tests.Support;
 

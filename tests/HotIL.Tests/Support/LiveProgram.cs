@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.Loader;
 using HotIL.Compilation;
-using HotIL.Loading;
+using HotIL.Pipeline;
 using HotIL.Weaver;
 using HotIL.Weaver.Patching;
 using Mono.Cecil;
@@ -10,24 +10,22 @@ using Mono.Cecil.Cil;
 namespace HotIL.Tests.Support;
 
 /// <summary>
-/// A woven assembly loaded into the test process with the real patch pipeline behind it
-/// (snapshot → diff → patch builder → applier), minus the file watcher and Roslyn session.
+/// A woven assembly loaded into the test process with the runtime's <see cref="ReloadPipeline"/> behind it,
+/// minus the file watcher and the project's Roslyn session (sources are compiled by <see cref="TestCompiler"/>).
 /// Each instance lives in its own collectible context.
 /// </summary>
 internal sealed class LiveProgram
 {
     private const string Name = "Live";
     private readonly AssemblyLoadContext _context = new("live-program", isCollectible: true);
-    private readonly GenerationTable _lifetime;
-    private readonly LoadedWorld _world;
-    private ModuleSnapshot _applied;
+    private readonly ReloadPipeline _pipeline;
 
     public LiveProgram(string source, bool optimize = false, TimeSpan? gracePeriod = null)
     {
-        _lifetime = new GenerationTable(gracePeriod ?? TimeSpan.FromHours(1));
         Source = source;
         var (image, pdb) = TestCompiler.Compile(Name, source, optimize);
-        using (var compiled = Read(image, pdb)) _applied = ModuleSnapshot.Of(compiled);
+        ModuleSnapshot baseline;
+        using (var compiled = Read(image, pdb)) baseline = ModuleSnapshot.Of(compiled);
         var woven = Read(image, pdb);
         Weave = AssemblyWeaver.Weave(woven, manifestPath: null);
         var (wovenImage, wovenPdb) = Write(woven);
@@ -37,7 +35,7 @@ internal sealed class LiveProgram
             AssemblyName = Name, ProjectDirectory = "/src", CompilerArguments = [],
             Slots = Weave.Slots.OrderBy(s => s.Index).Select(s => s.Key.Value).ToArray(),
         };
-        _world = new LoadedWorld(Assembly, Read(wovenImage, wovenPdb), manifest);
+        _pipeline = new ReloadPipeline(Assembly, Read(wovenImage, wovenPdb), manifest, baseline, gracePeriod ?? TimeSpan.FromHours(1));
     }
 
     public Assembly Assembly { get; }
@@ -47,7 +45,7 @@ internal sealed class LiveProgram
 
     public WeaveResult Weave { get; }
 
-    public int Generation { get; private set; } = 1;
+    public int Generation => _pipeline.Generation;
 
     /// <summary>Lambdas of the last edit whose delegates made before it keep their previous body.</summary>
     public IReadOnlyList<StaleClosure> Stale { get; private set; } = [];
@@ -76,31 +74,27 @@ internal sealed class LiveProgram
     /// <param name="source">The source <paramref name="version"/> was compiled from: its lambdas are matched to the running ones by it.</param>
     public ChangeSet Apply((byte[] Image, byte[] Pdb) version, Action<Patch>? tamper = null, string? source = null)
     {
-        var (image, pdb) = version;
-        var compiled = Read(image, pdb);
+        var compiled = _pipeline.Read(version.Image, version.Pdb);
         if (source != null)
         {
             var (before, after) = (Tree(Source), Tree(source));
-            Stale = LambdaMatcher.Canonicalize(compiled, _applied, Generation + 1, p => p == SourcePath ? before : null, p => p == SourcePath ? after : null);
+            Stale = _pipeline.MatchLambdas(compiled, p => p == SourcePath ? before : null, p => p == SourcePath ? after : null);
         }
-        var snapshot = ModuleSnapshot.Of(compiled);
-        var changes = ModuleDiff.Compare(_applied, snapshot);
+        var snapshot = _pipeline.Snapshot(compiled);
+        var changes = _pipeline.Diff(snapshot);
         if (!changes.CanApply || changes.IsEmpty) return changes;
-        var patch = PatchBuilder.Build(compiled, changes, _world, Generation + 1);
+        var patch = _pipeline.BuildPatch(compiled, changes);
         tamper?.Invoke(patch);
-        var (context, repointed) = PatchApplier.Apply(patch, _world, _context);
-        _lifetime.Applied(patch, context, repointed, DateTime.UtcNow);
-        _applied = snapshot.Succeeding(_applied);
-        Generation = patch.Generation;
+        _pipeline.Apply(_pipeline.Load(patch), snapshot, DateTime.UtcNow);
         return changes;
     }
 
     /// <summary>Unloads retired generations whose grace period is over.</summary>
-    public void Sweep(DateTime? now = null) => _lifetime.Sweep(now ?? DateTime.UtcNow);
+    public void Sweep(DateTime? now = null) => _pipeline.Retire(now ?? DateTime.UtcNow);
 
-    public IReadOnlyList<GenerationInfo> Generations => _lifetime.All.Select(g => g.Describe(Name)).ToArray();
+    public IReadOnlyList<GenerationInfo> Generations => _pipeline.Lifetime.All.Select(g => g.Describe(Name)).ToArray();
 
-    public int CollectedGenerations => _lifetime.CollectedCount;
+    public int CollectedGenerations => _pipeline.Lifetime.CollectedCount;
 
     public object? Call(string type, string method, params object?[] args) =>
         Invoke(TypeOf(type).GetMethod(method, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!, null, args);
@@ -130,12 +124,7 @@ internal sealed class LiveProgram
     private static Microsoft.CodeAnalysis.SyntaxTree Tree(string source) =>
         Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(source, new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest), SourcePath);
 
-    private static ModuleDefinition Read(byte[] image, byte[] pdb) =>
-        ModuleDefinition.ReadModule(new MemoryStream(image), new ReaderParameters
-        {
-            ReadingMode = ReadingMode.Immediate, ReadSymbols = true,
-            SymbolStream = new MemoryStream(pdb), SymbolReaderProvider = new PortablePdbReaderProvider(),
-        });
+    private static ModuleDefinition Read(byte[] image, byte[] pdb) => ReloadPipeline.Read(image, pdb, resolver: null);
 
     private static (byte[], byte[]) Write(ModuleDefinition module)
     {

@@ -3,17 +3,9 @@ namespace HotIL.Weaver.Patching;
 /// <summary>Compares two snapshots of the same project and produces the <see cref="ChangeSet"/>.</summary>
 public static class ModuleDiff
 {
-    /// <summary>Diagnostic ID of the warning for an edited static constructor or static initializer.</summary>
-    public const string StaticConstructorEdited = "HOTIL2001";
 
-    /// <summary>Diagnostic ID of the warning for members added to a loaded enum.</summary>
-    public const string EnumMembersAdded = "HOTIL2002";
 
-    /// <summary>Diagnostic ID of the warning for an edited method that runs only at start-up.</summary>
-    public const string StartupCodeEdited = "HOTIL2006";
 
-    /// <summary>Diagnostic ID of the warning for edited attributes.</summary>
-    public const string AttributesEdited = "HOTIL2007";
 
     /// <summary>Compares <paramref name="before"/> with <paramref name="after"/>.</summary>
     public static ChangeSet Compare(ModuleSnapshot before, ModuleSnapshot after)
@@ -90,7 +82,7 @@ public static class ModuleDiff
         {
             if (field == ".cctor" || !before.Fields.ContainsKey(field) || before.StaticInitializers.GetValueOrDefault(field) == code) continue;
             named = true;
-            yield return new EditWarning(StaticConstructorEdited, type, field,
+            yield return new EditWarning(DiagnosticIds.StaticConstructorEdited, type, field,
                 $"the initializer of static field {shown}.{FieldName(field)} changed; static initializers do not run again, so the field keeps its value until a restart")
                 { NeedsRestart = true };
         }
@@ -98,7 +90,7 @@ public static class ModuleDiff
         {
             var text = $"the static constructor of {shown} changed; it does not run again, so static state keeps its values until a restart";
             if (addedFields.Any(f => f.IsStatic && f.TypeFullName == type)) text += " (initializers of added static fields do run, on first use)";
-            yield return new EditWarning(StaticConstructorEdited, type, ".cctor", text) { NeedsRestart = true };
+            yield return new EditWarning(DiagnosticIds.StaticConstructorEdited, type, ".cctor", text) { NeedsRestart = true };
         }
     }
 
@@ -113,7 +105,7 @@ public static class ModuleDiff
         field.StartsWith('<') && field.EndsWith(">k__BackingField", StringComparison.Ordinal) ? field[1..field.IndexOf('>')] : field;
 
     private static EditWarning AttributeWarning(string type, string member, string shown) =>
-        new(AttributesEdited, type, member,
+        new(DiagnosticIds.AttributesEdited, type, member,
             $"the attributes of {shown} changed; they are part of the loaded type, so code that reads them (reflection, serializers, frameworks) sees the old ones until a restart")
         { NeedsRestart = true };
 
@@ -127,12 +119,10 @@ public static class ModuleDiff
             var text = key == after.EntryPoint
                 ? $"{key.DisplayName} is the program's entry point: it ran when the program started and does not run again, so the change takes effect after a restart (lambdas and local functions in it take their edits as usual)"
                 : $"{key.DisplayName} changed, but it runs only at start-up (called from {root.DisplayName}): what it did then, such as mapping routes, registering services or subscribing handlers, is not redone, so the change takes effect after a restart";
-            yield return new EditWarning(StartupCodeEdited, key.DeclaringTypeFullName, NameOf(key), text) { NeedsRestart = true };
+            yield return new EditWarning(DiagnosticIds.StartupCodeEdited, key.DeclaringTypeFullName, NameOf(key), text) { NeedsRestart = true };
         }
     }
 
-    /// <summary>Diagnostic ID of the warning for public members added to loaded types, which reflection does not see.</summary>
-    public const string AddedMembersHiddenFromReflection = "HOTIL2009";
 
     // Code compiled from now on reaches an added member, but the loaded type does not list it: serializers, model
     // binding, MVC and minimal-API discovery, dependency injection and EF Core read types by reflection.
@@ -148,7 +138,7 @@ public static class ModuleDiff
             if (!reported.Add((key.DeclaringTypeFullName, member))) continue;
             var shown = key.DeclaringTypeFullName.Replace('/', '.') + (method.IsConstructor ? "" : "." + member);
             var what = method.IsConstructor ? $"constructor {NameOf(key).Replace(".ctor", shown)}" : member == NameOf(key) ? "method " + shown : "property " + shown;
-            yield return new EditWarning(AddedMembersHiddenFromReflection, key.DeclaringTypeFullName, method.IsConstructor ? null : member,
+            yield return new EditWarning(DiagnosticIds.AddedMembersHiddenFromReflection, key.DeclaringTypeFullName, method.IsConstructor ? null : member,
                 $"the added {what} is used by code compiled from now on, but reflection over the loaded type does not list it: serializers (System.Text.Json), " +
                 "model binding, MVC and minimal-API discovery, dependency injection and EF Core see the type as it was until a restart");
         }
@@ -235,7 +225,7 @@ public static class ModuleDiff
         var added = after.EnumMembers.Except(before.EnumMembers).ToArray();
         if (before.EnumMembers.Except(after.EnumMembers).Any()) rude.Add(new RudeEdit(RudeEditKind.EnumChanged, after.FullName, null));
         else if (added.Length > 0)
-            warnings.Add(new EditWarning(EnumMembersAdded, after.FullName, null,
+            warnings.Add(new EditWarning(DiagnosticIds.EnumMembersAdded, after.FullName, null,
                 $"enum {after.FullName.Replace('/', '.')} gained {string.Join(", ", added.Select(m => m.Split('=')[0]))}: new code uses their values, " +
                 "but the loaded type does not know their names (ToString, Enum.Parse and reflection show the number until a restart)"));
     }

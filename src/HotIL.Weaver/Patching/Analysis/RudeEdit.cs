@@ -63,20 +63,20 @@ public static class RudeEdits
 
     private static readonly Dictionary<RudeEditKind, Row> Table = new()
     {
-        [RudeEditKind.FieldAdded] = new("HOTIL1001", "adding field {0} to this type cannot be applied while the program runs; restart to apply"),
-        [RudeEditKind.FieldTypeChanged] = new("HOTIL1002", "changing the type of field {0} cannot be applied to live objects; restart to apply"),
-        [RudeEditKind.BaseTypeChanged] = new("HOTIL1003", "changing the base class of {0} cannot be applied to live objects; restart to apply"),
-        [RudeEditKind.InterfacesChanged] = new("HOTIL1004", "changing the interfaces of {0} is not supported yet; restart to apply"),
-        [RudeEditKind.TypeKindChanged] = new("HOTIL1005", "changing the kind of type {0} cannot be applied; restart to apply"),
-        [RudeEditKind.GenericParametersChanged] = new("HOTIL1006", "changing the generic parameters of {0} cannot be applied; restart to apply"),
-        [RudeEditKind.EnumChanged] = new("HOTIL1007", "removing or renumbering members of enum {0} cannot be applied to live values; restart to apply"),
-        [RudeEditKind.VirtualMethodAdded] = new("HOTIL1008", "adding virtual, abstract or override method {0} is not supported yet; restart to apply"),
-        [RudeEditKind.VirtualMethodRemoved] = new("HOTIL1009", "removing virtual, abstract or override method {0} is not supported yet; restart to apply"),
-        [RudeEditKind.ConstructorAdded] = new("HOTIL1010", "adding constructor {0} is not supported for this type yet; restart to apply"),
-        [RudeEditKind.MethodNotReloadable] = new("HOTIL1011", "{0} changed but cannot be reloaded"),
-        [RudeEditKind.MethodAddedToUnsupportedType] = new("HOTIL1012", "adding method {0} to this kind of type is not supported yet; restart to apply"),
-        [RudeEditKind.ReadOnlinessChanged] = new("HOTIL1013", "changing whether {0} may modify its struct receiver or an argument (readonly, in, ref) cannot be applied; restart to apply"),
-        [RudeEditKind.FieldNeedsConstructor] = new("HOTIL1014", "{0} would be a new field whose value comes from the constructor, which objects that already exist will not run again; restart to apply"),
+        [RudeEditKind.FieldAdded] = new(DiagnosticIds.FieldAdded, "adding field {0} to this type cannot be applied while the program runs; restart to apply"),
+        [RudeEditKind.FieldTypeChanged] = new(DiagnosticIds.FieldTypeChanged, "changing the type of field {0} cannot be applied to live objects; restart to apply"),
+        [RudeEditKind.BaseTypeChanged] = new(DiagnosticIds.BaseTypeChanged, "changing the base class of {0} cannot be applied to live objects; restart to apply"),
+        [RudeEditKind.InterfacesChanged] = new(DiagnosticIds.InterfacesChanged, "changing the interfaces of {0} is not supported yet; restart to apply"),
+        [RudeEditKind.TypeKindChanged] = new(DiagnosticIds.TypeKindChanged, "changing the kind of type {0} cannot be applied; restart to apply"),
+        [RudeEditKind.GenericParametersChanged] = new(DiagnosticIds.GenericParametersChanged, "changing the generic parameters of {0} cannot be applied; restart to apply"),
+        [RudeEditKind.EnumChanged] = new(DiagnosticIds.EnumChanged, "removing or renumbering members of enum {0} cannot be applied to live values; restart to apply"),
+        [RudeEditKind.VirtualMethodAdded] = new(DiagnosticIds.VirtualMethodAdded, "adding virtual, abstract or override method {0} cannot be applied here; restart to apply"),
+        [RudeEditKind.VirtualMethodRemoved] = new(DiagnosticIds.VirtualMethodRemoved, "removing virtual, abstract or override method {0} is not supported yet; restart to apply"),
+        [RudeEditKind.ConstructorAdded] = new(DiagnosticIds.ConstructorAdded, "adding constructor {0} is not supported for this type yet; restart to apply"),
+        [RudeEditKind.MethodNotReloadable] = new(DiagnosticIds.MethodNotReloadable, "{0} changed but cannot be reloaded"),
+        [RudeEditKind.MethodAddedToUnsupportedType] = new(DiagnosticIds.MethodAddedToUnsupportedType, "adding method {0} to this kind of type is not supported yet; restart to apply"),
+        [RudeEditKind.ReadOnlinessChanged] = new(DiagnosticIds.ReadOnlinessChanged, "changing whether {0} may modify its struct receiver or an argument (readonly, in, ref) cannot be applied; restart to apply"),
+        [RudeEditKind.FieldNeedsConstructor] = new(DiagnosticIds.FieldNeedsConstructor, "{0} would be a new field whose value comes from the constructor, which objects that already exist will not run again; restart to apply"),
     };
 
     /// <summary>The row of <paramref name="kind"/>.</summary>

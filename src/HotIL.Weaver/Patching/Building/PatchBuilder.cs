@@ -13,11 +13,6 @@ namespace HotIL.Weaver.Patching;
 /// </summary>
 public static class PatchBuilder
 {
-    /// <summary>Diagnostic ID of the warning for a removed generic method, which keeps its last body.</summary>
-    public const string RemovedGenericKept = "HOTIL2004";
-
-    private static bool IsGeneric(MethodDefinition? method) => method != null && (method.HasGenericParameters || method.DeclaringType.HasGenericParameters);
-
     /// <summary>Builds generation <paramref name="generation"/> from <paramref name="compiled"/>.</summary>
     /// <param name="compiled">The recompiled module (read with symbols); it is consumed.</param>
     /// <param name="changes">The change set; it must have no rude edits.</param>
@@ -26,107 +21,182 @@ public static class PatchBuilder
     public static Patch Build(ModuleDefinition compiled, ChangeSet changes, ILoadedWorld world, int generation)
     {
         if (!changes.CanApply) throw new InvalidOperationException("a change set with rude edits cannot be built into a patch");
-        var baseName = compiled.Assembly.Name.Name;
-        Rename(compiled, $"{baseName}.hotil.g{generation}");
-
-        var keys = KeysOfLoadedTypes(compiled, world);
-        var changed = changes.Changed.ToHashSet();
-        var added = keys.Where(k => changes.Added.Contains(k.Value)).ToDictionary(k => k.Value, k => k.Key);
-        var fieldHomes = new Dictionary<(string, string), AddedFieldHome>();
-        var retargeter = new Retargeter(compiled, world, keys, added, fieldHomes);
-        var patch = new Patch(compiled, generation);
-        var registry = Registry.Create(compiled);
-        var storage = new AddedFieldStorage(compiled, retargeter);
-        foreach (var fields in changes.AddedFields.GroupBy(f => f.TypeFullName))
-        {
-            var owner = compiled.GetType(fields.Key);
-            foreach (var (key, home) in storage.Create(owner, fields.ToList())) fieldHomes[key] = home;
-            retargeter.AddHolder(owner);
-        }
-        retargeter.Owned.UnionWith(storage.Members);
-        var dispatch = new VirtualDispatch(compiled, world, retargeter, registry);
-        var definitions = keys.ToDictionary(k => k.Value, k => k.Key);
-        foreach (var (key, root) in dispatch.Build(changes, definitions, added))
-        {
-            retargeter.Dispatch[key] = patch.Dispatch[key] = root;
-            // A new body slot starts at the root's body in this patch, which is therefore carried like a changed one
-            // (a root this patch adds brings its body anyway).
-            if (root.NewBodySlot != null && !added.ContainsKey(key)) changed.Add(key);
-        }
-        foreach (var (overrideKey, rootKey) in changes.AddedOverrides) retargeter.OverriddenBy[overrideKey] = definitions[rootKey];
-        retargeter.Owned.UnionWith(dispatch.Members);
-        var factories = new ConstructorFactories(compiled, retargeter);
-        foreach (var (key, constructor) in added.Where(a => a.Value.IsConstructor).ToList())
-        {
-            retargeter.Factories[key] = factories.Add(key, constructor);
-            patch.AddedFactories[key] = retargeter.Factories[key];
-        }
-        retargeter.Owned.UnionWith(factories.ByConstructor.Values);
-
-        foreach (var type in compiled.GetTypes().Where(t => IsNewUserType(t, retargeter)).ToList()) retargeter.Retain(type);
-        var bodies = keys.Where(k => changed.Contains(k.Value) || added.ContainsKey(k.Value)).Select(k => k.Key).ToList();
-        foreach (var method in bodies)
-        {
-            retargeter.AddHolder(method.DeclaringType);
-            retargeter.RetargetMethod(method);
-        }
-        foreach (var method in storage.Bodies) retargeter.RetargetMethod(method);
-        retargeter.Drain();
-
-        foreach (var (key, home) in fieldHomes) patch.AddedFields[key] = home;
-        foreach (var holder in retargeter.Holders) MakeHolder(holder, retargeter, keys, changed, added, [.. storage.Members, .. dispatch.Members, .. factories.ByConstructor.Values]);
-        RemoveUnused(compiled, retargeter);
-        ClearModuleType(compiled);
-        KeepRuntimeAssemblyAttributes(compiled);
-
-        var names = new BodyNames(compiled);
-        foreach (var method in bodies.Where(m => changed.Contains(keys[m]))) names.Name(method, method.Name);
-        var addedBodies = new Dictionary<MethodKey, MethodDefinition>();
-        foreach (var (key, method) in added)
-        {
-            patch.OwnSlot(AssemblyWeaver.WeaveMethod(registry, method, key, out var impl, body => names.Name(body, method.Name)));
-            patch.AddedMethods[key] = method;
-            addedBodies[key] = impl;
-        }
-        // Closures a patch brings are woven too: its delegates live on, and a later edit must reach them.
-        foreach (var type in retargeter.Retained.Where(GeneratedCode.IsUserOrClosure))
-        {
-            patch.DefinedTypes[type.FullName] = type;
-            // Bodies stay in their methods behind a guard (decision 0014's shape): no implementation with a name of its own.
-            foreach (var method in type.Methods.Where(m => Eligibility.WhyNot(m) == null).ToList())
-                patch.OwnSlot(AssemblyWeaver.GuardMethod(registry, method, MethodKey.For(method)));
-        }
-        foreach (var method in bodies.Where(m => changed.Contains(keys[m])))
-        {
-            // An open generic body has no single address: the runtime instantiates it per holder.
-            if (method.HasGenericParameters || method.DeclaringType.HasGenericParameters) patch.ChangedGeneric[keys[method]] = method;
-            else patch.Changed[keys[method]] = registry.Add("changed " + keys[method].Value, method);
-        }
-        foreach (var key in changes.Removed)
-        {
-            if (IsGeneric(world.FindMethod(key))) patch.Warnings.Add(new EditWarning(RemovedGenericKept, key.DeclaringTypeFullName, key.Value,
-                $"{key.DisplayName} was removed; old code that still calls it keeps running its last body (generic methods get no tombstone yet)"));
-            else patch.Tombstones[key] = registry.Add("removed " + key.Value, Tombstone.Emit(compiled, world, key, generation));
-        }
-
-        FillBodySlots(registry, patch, definitions, addedBodies);
-        BodyNames.KeepApart(retargeter.Holders);
-
-        if (registry.Complete() is { } initialize) Registry.CallFromModuleInitializer(compiled, initialize);
-        AccessChecks.IgnoreFor(compiled, compiled.AssemblyReferences.Select(r => r.Name).Append(compiled.Assembly.Name.Name));
-        return patch;
+        Rename(compiled, $"{compiled.Assembly.Name.Name}.hotil.g{generation}");
+        var build = new Steps(compiled, changes, world, generation);
+        // Members the builder makes come first: retargeting must know them before it rewrites any body.
+        build.StoreAddedFields();
+        build.DispatchVirtualMethods();
+        build.AddConstructorFactories();
+        build.Retarget();
+        build.MakeHolders();
+        build.Trim();
+        build.RegisterSlots();
+        build.Seal();
+        return build.Patch;
     }
 
-    // A dispatcher's new body slot serves the receivers no added override claims, so it starts at the method's own
-    // body as this patch has it: the copy compiled from the same sources as the running code (carried as changed), or
-    // for a method the patch adds, its implementation. It never depends on where the method's slot pointed before,
-    // and it is never the method itself, whose slot is about to hold the dispatcher.
-    private static void FillBodySlots(Registry registry, Patch patch, IReadOnlyDictionary<MethodKey, MethodDefinition> definitions,
-        IReadOnlyDictionary<MethodKey, MethodDefinition> addedBodies)
+    /// <summary>One patch in the making: what each step leaves for the next.</summary>
+    private sealed class Steps
     {
-        foreach (var (key, dispatch) in patch.Dispatch)
-            if (dispatch.NewBodySlot is { } index)
-                registry.Fill(index, addedBodies.TryGetValue(key, out var body) ? body : definitions[key]);
+        private readonly ModuleDefinition _compiled;
+        private readonly ChangeSet _changes;
+        private readonly ILoadedWorld _world;
+        private readonly Registry _registry;
+        private readonly Retargeter _retargeter;
+        private readonly AddedFieldStorage _storage;
+        private readonly VirtualDispatch _dispatch;
+        private readonly ConstructorFactories _factories;
+        // Methods of loaded types by key and back, as compiled.
+        private readonly Dictionary<MethodDefinition, MethodKey> _keys;
+        private readonly Dictionary<MethodKey, MethodDefinition> _definitions;
+        // What the patch carries: changed bodies (grows with dispatched roots) and added methods.
+        private readonly HashSet<MethodKey> _changed;
+        private readonly Dictionary<MethodKey, MethodDefinition> _added;
+        private readonly Dictionary<(string, string), AddedFieldHome> _fieldHomes = [];
+        private List<MethodDefinition> _bodies = [];
+
+        public Steps(ModuleDefinition compiled, ChangeSet changes, ILoadedWorld world, int generation)
+        {
+            (_compiled, _changes, _world) = (compiled, changes, world);
+            _keys = KeysOfLoadedTypes(compiled, world);
+            _definitions = _keys.ToDictionary(k => k.Value, k => k.Key);
+            _changed = changes.Changed.ToHashSet();
+            _added = _keys.Where(k => changes.Added.Contains(k.Value)).ToDictionary(k => k.Value, k => k.Key);
+            _retargeter = new Retargeter(compiled, world, _keys, _added, _fieldHomes);
+            Patch = new Patch(compiled, generation);
+            _registry = Registry.Create(compiled);
+            _storage = new AddedFieldStorage(compiled, _retargeter);
+            _dispatch = new VirtualDispatch(compiled, world, _retargeter, _registry);
+            _factories = new ConstructorFactories(compiled, _retargeter);
+        }
+
+        public Patch Patch { get; }
+
+        // Fields added to loaded classes get a home in the type's holder (static) or in side storage per object.
+        public void StoreAddedFields()
+        {
+            foreach (var fields in _changes.AddedFields.GroupBy(f => f.TypeFullName))
+            {
+                var owner = _compiled.GetType(fields.Key);
+                foreach (var (key, home) in _storage.Create(owner, fields.ToList()))
+                {
+                    _fieldHomes[key] = home;
+                    Patch.AddField(key, home);
+                }
+                _retargeter.AddHolder(owner);
+            }
+            _retargeter.Owned.UnionWith(_storage.Members);
+        }
+
+        // Virtual methods that gained overrides on loaded types are called through a dispatcher.
+        public void DispatchVirtualMethods()
+        {
+            foreach (var (key, root) in _dispatch.Build(_changes, _definitions, _added))
+            {
+                _retargeter.Dispatch[key] = root;
+                Patch.AddDispatch(key, root);
+                // A new body slot starts at the root's body in this patch, which is therefore carried like a changed one
+                // (a root this patch adds brings its body anyway).
+                if (root.NewBodySlot != null && !_added.ContainsKey(key)) _changed.Add(key);
+            }
+            foreach (var (overrideKey, rootKey) in _changes.AddedOverrides) _retargeter.OverriddenBy[overrideKey] = _definitions[rootKey];
+            _retargeter.Owned.UnionWith(_dispatch.Members);
+        }
+
+        // new of a constructor added to a loaded type calls a factory instead.
+        public void AddConstructorFactories()
+        {
+            foreach (var (key, constructor) in _added.Where(a => a.Value.IsConstructor).ToList())
+            {
+                _retargeter.Factories[key] = _factories.Add(key, constructor);
+                Patch.AddFactory(key, _retargeter.Factories[key]);
+            }
+            _retargeter.Owned.UnionWith(_factories.ByConstructor.Values);
+        }
+
+        // Everything the carried code refers to that is already loaded is pointed at the loaded copy.
+        public void Retarget()
+        {
+            foreach (var type in _compiled.GetTypes().Where(t => IsNewUserType(t, _retargeter)).ToList()) _retargeter.Retain(type);
+            _bodies = _keys.Where(k => _changed.Contains(k.Value) || _added.ContainsKey(k.Value)).Select(k => k.Key).ToList();
+            foreach (var method in _bodies)
+            {
+                _retargeter.AddHolder(method.DeclaringType);
+                _retargeter.RetargetMethod(method);
+            }
+            foreach (var method in _storage.Bodies) _retargeter.RetargetMethod(method);
+            _retargeter.Drain();
+        }
+
+        public void MakeHolders()
+        {
+            HashSet<IMemberDefinition> keep = [.. _storage.Members, .. _dispatch.Members, .. _factories.ByConstructor.Values];
+            foreach (var holder in _retargeter.Holders) MakeHolder(holder, _retargeter, _keys, _changed, _added, keep);
+        }
+
+        // What the original already has or runs (unused types, module initializers, the user's assembly attributes) goes.
+        public void Trim()
+        {
+            RemoveUnused(_compiled, _retargeter);
+            ClearModuleType(_compiled);
+            KeepRuntimeAssemblyAttributes(_compiled);
+        }
+
+        // The patch's own registry: added methods, methods of the types it defines, new bodies, tombstones.
+        public void RegisterSlots()
+        {
+            var names = new BodyNames(_compiled);
+            foreach (var method in _bodies.Where(m => _changed.Contains(_keys[m]))) names.Name(method, method.Name);
+            var addedBodies = new Dictionary<MethodKey, MethodDefinition>();
+            foreach (var (key, method) in _added)
+            {
+                Patch.OwnSlot(AssemblyWeaver.WeaveMethod(_registry, method, key, out var impl, body => names.Name(body, method.Name)));
+                Patch.AddMethod(key, method);
+                addedBodies[key] = impl;
+            }
+            // Closures a patch brings are woven too: its delegates live on, and a later edit must reach them.
+            foreach (var type in _retargeter.Retained.Where(GeneratedCode.IsUserOrClosure))
+            {
+                Patch.Define(type);
+                // Bodies stay in their methods behind a guard (decision 0014's shape): no implementation with a name of its own.
+                foreach (var method in type.Methods.Where(m => Eligibility.WhyNot(m) == null).ToList())
+                    Patch.OwnSlot(AssemblyWeaver.GuardMethod(_registry, method, MethodKey.For(method)));
+            }
+            foreach (var method in _bodies.Where(m => _changed.Contains(_keys[m])))
+            {
+                // An open generic body has no single address: the runtime instantiates it per holder.
+                if (method.HasGenericParameters || method.DeclaringType.HasGenericParameters) Patch.RepointGeneric(_keys[method], method);
+                else Patch.Repoint(_keys[method], _registry.Add("changed " + _keys[method].Value, method));
+            }
+            foreach (var key in _changes.Removed)
+            {
+                if (IsGeneric(_world.FindMethod(key))) Patch.Warn(new EditWarning(DiagnosticIds.RemovedGenericKept, key.DeclaringTypeFullName, key.Value,
+                    $"{key.DisplayName} was removed; old code that still calls it keeps running its last body (generic methods get no tombstone yet)"));
+                else Patch.Tombstone(key, _registry.Add("removed " + key.Value, Tombstone.Emit(_compiled, _world, key, Patch.Generation)));
+            }
+            FillBodySlots(addedBodies);
+        }
+
+        // The registry fills itself when the patch loads; the patch may reach the program's internals.
+        public void Seal()
+        {
+            BodyNames.KeepApart(_retargeter.Holders);
+            if (_registry.Complete() is { } initialize) Registry.CallFromModuleInitializer(_compiled, initialize);
+            AccessChecks.IgnoreFor(_compiled, _compiled.AssemblyReferences.Select(r => r.Name).Append(_compiled.Assembly.Name.Name));
+        }
+
+        // A dispatcher's new body slot serves the receivers no added override claims, so it starts at the method's own
+        // body as this patch has it: the copy compiled from the same sources as the running code (carried as changed), or
+        // for a method the patch adds, its implementation. It never depends on where the method's slot pointed before,
+        // and it is never the method itself, whose slot is about to hold the dispatcher.
+        private void FillBodySlots(IReadOnlyDictionary<MethodKey, MethodDefinition> addedBodies)
+        {
+            foreach (var (key, dispatch) in Patch.Dispatch)
+                if (dispatch.NewBodySlot is { } index)
+                    _registry.Fill(index, addedBodies.TryGetValue(key, out var body) ? body : _definitions[key]);
+        }
+
+        private static bool IsGeneric(MethodDefinition? method) => method != null && (method.HasGenericParameters || method.DeclaringType.HasGenericParameters);
     }
 
     private static bool IsNewUserType(TypeDefinition type, Retargeter retargeter) =>

@@ -1,19 +1,22 @@
 using System.Diagnostics;
 using System.Reflection;
-using System.Runtime.Loader;
 using HotIL.Compilation;
-using HotIL.Loading;
+using HotIL.Pipeline;
 using HotIL.Reporting;
 using HotIL.Weaver;
 using HotIL.Weaver.Patching;
 using Mono.Cecil;
 using Mono.Cecil.Cil;
+using HotIL.Handlers;
+using HotIL.Watching;
 
-namespace HotIL;
+namespace HotIL.Pipeline;
 
 /// <summary>
-/// Reloads one woven assembly: compile → diff → build patch → load → apply. One reload runs at a
-/// time; every stage before the slot writes may fail and then nothing has changed.
+/// Reloads one woven assembly when its sources change: finds the edits, compiles them, and runs the
+/// result through the <see cref="ReloadPipeline"/>, timing each stage and turning the outcome into a
+/// <see cref="ReloadResult"/>. One reload runs at a time; every stage before the slot writes may fail
+/// and then nothing has changed.
 /// </summary>
 internal sealed class ReloadSession
 {
@@ -21,12 +24,11 @@ internal sealed class ReloadSession
     private readonly Assembly _original;
     private readonly Manifest _manifest;
     private readonly Action<string> _log;
-    private readonly GenerationTable _lifetime;
+    private TimeSpan _gracePeriod;
     private readonly Timer _sweeper;
     private ProjectCompiler _compiler = null!;
     private SourceSet _sources = null!;
-    private LoadedWorld _world = null!;
-    private ModuleSnapshot _applied = null!;
+    private ReloadPipeline _pipeline = null!;
     // IDs of what stopped the last attempt (compile errors, rude edits); empty when the sources were accepted.
     private string[] _unresolved = [];
     private DefaultAssemblyResolver _resolver = null!;
@@ -37,7 +39,7 @@ internal sealed class ReloadSession
         _original = original;
         _manifest = manifest;
         _log = log;
-        _lifetime = new GenerationTable(gracePeriod);
+        _gracePeriod = gracePeriod;
         _sweeper = new Timer(_ => Sweep());
         // The baseline edits are measured against is the sources the program was built from, embedded in its PDB, so
         // nothing is read or parsed until a reload is asked for or watching starts (a test host pays nothing).
@@ -47,14 +49,24 @@ internal sealed class ReloadSession
     /// <summary>How long a generation nothing points into stays loaded before it is unloaded.</summary>
     public TimeSpan GracePeriod
     {
-        get { lock (_gate) return _lifetime.GracePeriod; }
-        set { lock (_gate) _lifetime.GracePeriod = value; }
+        get { lock (_gate) return _gracePeriod; }
+        set
+        {
+            lock (_gate)
+            {
+                _gracePeriod = value;
+                if (_pipeline != null) _pipeline.Lifetime.GracePeriod = value;
+            }
+        }
     }
 
     /// <summary>The applied generations of this assembly and where each is in its lifetime.</summary>
     public IReadOnlyList<GenerationInfo> Generations
     {
-        get { lock (_gate) return _lifetime.All.Select(g => g.Describe(Name)).ToArray(); }
+        get
+        {
+            lock (_gate) return _pipeline == null ? [] : _pipeline.Lifetime.All.Select(g => g.Describe(Name)).ToArray();
+        }
     }
 
     /// <summary>
@@ -74,7 +86,7 @@ internal sealed class ReloadSession
 
     public string ProjectDirectory => _manifest.ProjectDirectory;
 
-    public int Generation { get; private set; } = 1;
+    public int Generation => _pipeline?.Generation ?? 1;
 
     public SourceSet Sources => _sources;
 
@@ -87,11 +99,12 @@ internal sealed class ReloadSession
         foreach (var directory in _compiler.ReferencePaths.Select(Path.GetDirectoryName).Distinct())
             if (directory != null) _resolver.AddSearchDirectory(directory);
         var woven = ModuleDefinition.ReadModule(_original.Location, new ReaderParameters { InMemory = true, AssemblyResolver = _resolver });
-        _world = new LoadedWorld(_original, woven, _manifest);
         var first = _compiler.Emit();
         if (!first.Succeeded)
             throw new InvalidOperationException("the project's sources did not compile at start-up:" + Environment.NewLine + string.Join(Environment.NewLine, first.Errors));
-        using (var module = Read(first)) _applied = ModuleSnapshot.Of(module);
+        ModuleSnapshot baseline;
+        using (var module = ReloadPipeline.Read(first.Assembly!, first.Pdb!, _resolver)) baseline = ModuleSnapshot.Of(module);
+        lock (_gate) _pipeline = new ReloadPipeline(_original, woven, _manifest, baseline, _gracePeriod, _resolver);
         _compiler.Accept();
         var firstCompile = clock.ElapsedMilliseconds;
         _compiler.WarmUpPartialCompiles();
@@ -119,10 +132,10 @@ internal sealed class ReloadSession
             }
             catch (Exception e)
             {
-                _unresolved = [RuntimeMessages.PatchFailedId];
+                _unresolved = [DiagnosticIds.PatchFailed];
                 return new ReloadResult(Name, ReloadStatus.Failed, Generation, clock.Elapsed)
                 {
-                    Diagnostics = [$"error {RuntimeMessages.PatchFailedId}: building or loading the patch failed: {e}"],
+                    Diagnostics = [$"error {DiagnosticIds.PatchFailed}: building or loading the patch failed: {e}"],
                 };
             }
         }
@@ -140,40 +153,41 @@ internal sealed class ReloadSession
         stages.Lap("compile", compiled.CompiledInFull is { } inFull
             ? $"{inFull.Count} of {_compiler.SourcePaths.Count} files in full, {compiled.FilesCompiled - inFull.Count} as declarations"
             : "every file in full");
-        if (!compiled.Succeeded) return NotApplied(ReloadStatus.CompileFailed, compiled.Errors, ProblemIds(compiled.Errors), clock, stages);
+        if (!compiled.Succeeded) return NotApplied(ReloadStatus.CompileFailed, compiled.Errors, EditDiagnostics.CompilerErrorIds(compiled.Errors), clock, stages);
 
-        var module = Read(compiled);
+        var module = _pipeline.Read(compiled.Assembly!, compiled.Pdb!);
         stages.Lap("read");
-        var stale = LambdaMatcher.Canonicalize(module, _applied, Generation + 1, _compiler.AcceptedTree, compiled.Trees.GetValueOrDefault);
+        var stale = _pipeline.MatchLambdas(module, _compiler.AcceptedTree, compiled.Trees.GetValueOrDefault);
         stages.Lap("match lambdas");
-        var snapshot = compiled.CompiledInFull == null ? ModuleSnapshot.Of(module) : ModuleSnapshot.OfPartial(module, _applied, compiled.CompiledInFull);
+        var snapshot = _pipeline.Snapshot(module, compiled.CompiledInFull);
         stages.Lap("snapshot");
-        var changes = ModuleDiff.Compare(_applied, snapshot);
+        var changes = _pipeline.Diff(snapshot);
         stages.Lap("diff");
-        var warnings = changes.Warnings.Select(w => Format("warning", w.Id, w.TypeFullName, w.MemberName, w.Message))
-            .Concat(stale.Select(s => Describe(s, snapshot))).ToArray();
+
+        var diagnostics = new EditDiagnostics(_compiler.Compilation);
+        var warnings = changes.Warnings.Select(diagnostics.Warning).Concat(stale.Select(EditDiagnostics.Stale)).ToArray();
         if (!changes.CanApply)
-        {
-            var errors = changes.RudeEdits.Select(r => Format("error", r.Id, r.TypeFullName, r.MemberName, r.Message)).ToArray();
-            return NotApplied(ReloadStatus.Rejected, [.. errors, .. warnings], changes.RudeEdits.Select(r => r.Id), clock, stages);
-        }
-        var needRestart = changes.Warnings.Where(w => w.NeedsRestart).Select(Subject).Distinct().ToArray();
-        var resolved = _unresolved.ToArray();
+            return NotApplied(ReloadStatus.Rejected, [.. changes.RudeEdits.Select(diagnostics.Error), .. warnings], changes.RudeEdits.Select(r => r.Id), clock, stages);
+        var needRestart = changes.Warnings.Where(w => w.NeedsRestart).Select(EditDiagnostics.Subject).Distinct().ToArray();
+        var resolved = _unresolved;
         if (changes.IsEmpty)
         {
-            Accept(snapshot);
+            _pipeline.Accept(snapshot);
+            AcceptSources();
             return new ReloadResult(Name, ReloadStatus.NoChanges, Generation, clock.Elapsed)
                 { Diagnostics = warnings, NeedRestart = needRestart, Resolved = resolved, Stages = stages.Laps };
         }
 
-        var patch = PatchBuilder.Build(module, changes, _world, Generation + 1);
+        var patch = _pipeline.BuildPatch(module, changes);
         stages.Lap("patch");
-        warnings = [.. warnings, .. patch.Warnings.Select(w => Format("warning", w.Id, w.TypeFullName, w.MemberName, w.Message))];
-        Apply(patch);
-        Generation = patch.Generation;
+        var loaded = _pipeline.Load(patch);
+        stages.Lap("load");
+        // Named as the running code has them: after the apply the baseline no longer holds removed methods.
+        var removed = changes.Removed.Select(k => MemberNames.Of(k, _pipeline.Applied.Methods.GetValueOrDefault(k)?.BodySpan)).ToArray();
+        _pipeline.Apply(loaded, snapshot, DateTime.UtcNow);
         installed?.Invoke();
-        var removed = changes.Removed.Select(k => MemberNames.Of(k, _applied.Methods.GetValueOrDefault(k)?.BodySpan)).ToArray();
-        Accept(snapshot);
+        AcceptSources();
+        SweepLocked();
         stages.Lap("apply");
         return new ReloadResult(Name, ReloadStatus.Applied, Generation, clock.Elapsed)
         {
@@ -181,8 +195,8 @@ internal sealed class ReloadSession
             AddedMethods = changes.Added.Select(k => MemberNames.Of(k, snapshot.Methods.GetValueOrDefault(k)?.BodySpan)).ToArray(),
             RemovedMethods = removed,
             AddedTypes = changes.AddedTypes.Select(t => t.Replace('/', '.')).ToArray(),
-            UpdatedTypes = ChangedTypes.Resolve(changes, _world.Assemblies.Values),
-            Diagnostics = warnings,
+            UpdatedTypes = ChangedTypes.Resolve(changes, _pipeline.World.Assemblies.Values),
+            Diagnostics = [.. warnings, .. patch.Warnings.Select(diagnostics.Warning)],
             NeedRestart = needRestart,
             Resolved = resolved,
             Stages = stages.Laps,
@@ -198,37 +212,11 @@ internal sealed class ReloadSession
         return new ReloadResult(Name, status, Generation, clock.Elapsed) { Diagnostics = diagnostics, Repeated = repeated, Stages = stages.Laps };
     }
 
-    // "Program.cs(9,60): error CS1002: ; expected" → CS1002.
-    private static IEnumerable<string> ProblemIds(IEnumerable<string> errors) =>
-        errors.Select(e => e.Split(": error ", 2) is [_, var rest] ? rest.Split(':')[0] : "error");
-
-    // What a warning is about, as the user names it: Shop.Cart.Total(int), Shop.Prices.Rate, the static constructor of Shop.Prices.
-    private static string Subject(EditWarning warning)
+    // The running program now matches the compiler's sources: later edits are found against them.
+    private void AcceptSources()
     {
-        var type = warning.TypeFullName.Replace('/', '.');
-        return warning.MemberName switch
-        {
-            null => type,
-            ".cctor" => "the static constructor of " + type,
-            var member when member.StartsWith('<') && member.EndsWith(">k__BackingField", StringComparison.Ordinal) => type + "." + member[1..member.IndexOf('>')],
-            var member => type + "." + member,
-        };
-    }
-
-    // The running program now matches these sources: later edits are diffed against them.
-    private void Accept(ModuleSnapshot snapshot)
-    {
-        _applied = snapshot.Succeeding(_applied);
         _unresolved = [];
         _compiler.Accept();
-    }
-
-    private void Apply(Patch patch)
-    {
-        var programContext = AssemblyLoadContext.GetLoadContext(_original) ?? AssemblyLoadContext.Default;
-        var (context, repointed) = PatchApplier.Apply(patch, _world, programContext);
-        _lifetime.Applied(patch, context, repointed, DateTime.UtcNow);
-        SweepLocked();
     }
 
     private void Sweep()
@@ -239,11 +227,12 @@ internal sealed class ReloadSession
     // Runs after every reload and then on a timer while a generation is retiring or unloading.
     private void SweepLocked()
     {
-        _lifetime.Sweep(DateTime.UtcNow);
+        var lifetime = _pipeline.Lifetime;
+        _pipeline.Retire(DateTime.UtcNow);
         // Unloaded generations free their code only when the collector runs; an app that rarely collects would keep them all.
-        if (_lifetime.CollectionDue(DateTime.UtcNow)) ThreadPool.QueueUserWorkItem(_ => CollectRetired());
-        var pending = _lifetime.All.Any(g => g.RetiredAt != null && !g.IsCollected);
-        _sweeper.Change(pending ? _lifetime.GracePeriod + TimeSpan.FromMilliseconds(50) : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (lifetime.CollectionDue(DateTime.UtcNow)) ThreadPool.QueueUserWorkItem(_ => CollectRetired());
+        var pending = lifetime.All.Any(g => g.RetiredAt != null && !g.IsCollected);
+        _sweeper.Change(pending ? lifetime.GracePeriod + TimeSpan.FromMilliseconds(50) : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     private void CollectRetired()
@@ -253,30 +242,6 @@ internal sealed class ReloadSession
         GC.WaitForPendingFinalizers();
         GC.Collect();
         Sweep();
-    }
-
-    private ModuleDefinition Read(CompileResult compiled) =>
-        ModuleDefinition.ReadModule(new MemoryStream(compiled.Assembly!), new ReaderParameters
-        {
-            ReadingMode = ReadingMode.Immediate,
-            ReadSymbols = true,
-            SymbolStream = new MemoryStream(compiled.Pdb!),
-            SymbolReaderProvider = new PortablePdbReaderProvider(),
-            AssemblyResolver = _resolver,
-        });
-
-    // A matched lambda whose new body cannot serve the delegates made before the edit.
-    private static string Describe(StaleClosure stale, ModuleSnapshot snapshot)
-    {
-        var text = $"warning {RuntimeMessages.StaleClosureId}: delegates created before this edit keep running the previous body of " +
-            $"{MemberNames.Of(stale.Previous)} because {stale.Reason}; delegates created from now on run the new body";
-        return stale.Where == null ? text : $"{stale.Where}: {text}";
-    }
-
-    private string Format(string severity, string id, string type, string? member, string message)
-    {
-        var place = SourceLocator.Locate(_compiler.Compilation, type, member);
-        return place == null ? $"{severity} {id}: {message}" : $"{place}: {severity} {id}: {message}";
     }
 
     /// <summary>Times consecutive steps of one reload.</summary>

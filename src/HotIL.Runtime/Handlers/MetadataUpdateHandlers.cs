@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using HotIL.Reporting;
 
-namespace HotIL;
+namespace HotIL.Handlers;
 
 /// <summary>
 /// Calls the handlers that assemblies declare with

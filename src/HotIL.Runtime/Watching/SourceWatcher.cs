@@ -1,4 +1,4 @@
-namespace HotIL;
+namespace HotIL.Watching;
 
 /// <summary>
 /// Watches a project directory and calls back once a burst of saves has settled, with the paths of the compile's inputs

@@ -1,6 +1,6 @@
 using HotIL.Compilation;
 
-namespace HotIL;
+namespace HotIL.Watching;
 
 /// <summary>
 /// The project's inputs on disk versus the texts the compiler holds: the source files, and the other files the build's

@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using HotIL.Weaver;
 
-namespace HotIL;
+namespace HotIL.Watching;
 
 /// <summary>
 /// Whether HotIL watches a woven assembly's sources by itself. <c>HOTIL_WATCH=1</c> or <c>0</c> decides for one run.

@@ -1,6 +1,6 @@
 using Microsoft.CodeAnalysis;
 
-namespace HotIL;
+namespace HotIL.Reporting;
 
 /// <summary>Finds where a type or member is declared in the current sources, for diagnostics.</summary>
 internal static class SourceLocator

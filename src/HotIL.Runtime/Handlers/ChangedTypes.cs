@@ -1,7 +1,7 @@
 using System.Reflection;
 using HotIL.Weaver.Patching;
 
-namespace HotIL;
+namespace HotIL.Handlers;
 
 /// <summary>The loaded types an applied change set touched, as .NET's update handlers expect them.</summary>
 internal static class ChangedTypes
