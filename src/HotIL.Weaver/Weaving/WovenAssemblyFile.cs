@@ -31,13 +31,13 @@ internal static class WovenAssemblyFile
         var image = ReadBytes(assemblyPath);
         // Before Cecil: a corrupt size, count or reference can make its reader exhaust memory or the stack rather than throw.
         if (ImageValidation.FindProblem(image) is { } problem)
-            throw new WeaveException(WeaveDiagnostics.UnreadableAssembly, $"the file is not a readable .NET assembly: {problem}; it was left unchanged");
+            throw new WeaveException(DiagnosticIds.UnreadableAssembly, $"the file is not a readable .NET assembly: {problem}; it was left unchanged");
         var (module, symbols) = Read(image, assemblyPath, pdbPath, warnings, resolver);
         try
         {
             return WeaveAndReplace(module, symbols, assemblyPath, pdbPath, manifestPath, manifestFor, warnings);
         }
-        catch (WeaveException e) when (symbols != SymbolKind.None && e.Id == WeaveDiagnostics.WeavingFailed)
+        catch (WeaveException e) when (symbols != SymbolKind.None && e.Id == DiagnosticIds.WeavingFailed)
         {
             // Symbols are rewritten with the code, so corrupt scopes or sequence points can also fail the weave or the write.
             // Without them, a failure is the weaver's own and is reported as such.
@@ -62,7 +62,7 @@ internal static class WovenAssemblyFile
         }
         catch (Exception e) when (e is not WeaveException)
         {
-            throw new WeaveException(WeaveDiagnostics.WeavingFailed,
+            throw new WeaveException(DiagnosticIds.WeavingFailed,
                 $"weaving {assemblyPath} failed ({e.GetType().Name}: {e.Message}); the assembly was left unchanged", e);
         }
         if (result.AlreadyWoven) return new FileWeaveOutcome(result, warnings);
@@ -74,7 +74,7 @@ internal static class WovenAssemblyFile
     }
 
     private static (string, string) SymbolsNotUsed(string assemblyPath, string reason) =>
-        (WeaveDiagnostics.SymbolsNotMatching, $"the debug symbols of {Path.GetFileName(assemblyPath)} could not be used ({reason}); woven without line information");
+        (DiagnosticIds.SymbolsNotMatching, $"the debug symbols of {Path.GetFileName(assemblyPath)} could not be used ({reason}); woven without line information");
 
     private enum SymbolKind { None, File, Embedded }
 
@@ -115,7 +115,7 @@ internal static class WovenAssemblyFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new WeaveException(WeaveDiagnostics.UnreadableAssembly, $"cannot read {path}: {e.Message}", e);
+            throw new WeaveException(DiagnosticIds.UnreadableAssembly, $"cannot read {path}: {e.Message}", e);
         }
     }
 
@@ -136,7 +136,7 @@ internal static class WovenAssemblyFile
         // the caller tells the assembly's from its symbols'.
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new WeaveException(WeaveDiagnostics.UnreadableAssembly,
+            throw new WeaveException(DiagnosticIds.UnreadableAssembly,
                 $"the file is not a readable .NET assembly ({e.GetType().Name}: {e.Message}); it was left unchanged", e);
         }
     }
@@ -164,7 +164,7 @@ internal static class WovenAssemblyFile
         }
         catch (Exception e)
         {
-            throw new WeaveException(WeaveDiagnostics.WeavingFailed,
+            throw new WeaveException(DiagnosticIds.WeavingFailed,
                 $"writing the woven form of {assemblyPath} failed ({e.GetType().Name}: {e.Message}); the assembly was left unchanged", e);
         }
     }
@@ -179,7 +179,7 @@ internal static class WovenAssemblyFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new WeaveException(WeaveDiagnostics.UnwritableOutput, $"cannot write {assemblyPath}: {e.Message}", e);
+            throw new WeaveException(DiagnosticIds.UnwritableOutput, $"cannot write {assemblyPath}: {e.Message}", e);
         }
     }
 
