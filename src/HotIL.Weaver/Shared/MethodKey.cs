@@ -8,7 +8,7 @@ namespace HotIL.Weaver;
 /// static-ness, parameter and return types. Two compilations of unchanged source give equal keys;
 /// a changed signature gives a different key (a removal plus an addition).
 /// </summary>
-public readonly record struct MethodKey(string Value)
+internal readonly record struct MethodKey(string Value)
 {
     [ThreadStatic] private static StringBuilder? _text;
 

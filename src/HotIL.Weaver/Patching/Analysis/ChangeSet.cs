@@ -1,7 +1,7 @@
 namespace HotIL.Weaver.Patching;
 
 /// <summary>A field added to a loaded class; it lives in side storage in the patch that adds it.</summary>
-public sealed record AddedFieldChange(string TypeFullName, string Name, bool IsStatic)
+internal sealed record AddedFieldChange(string TypeFullName, string Name, bool IsStatic)
 {
     /// <summary>
     /// Whether objects that already exist start with the field's default value: its value comes from a constructor
@@ -11,7 +11,7 @@ public sealed record AddedFieldChange(string TypeFullName, string Name, bool IsS
 }
 
 /// <summary>A warning about an edit that is applied but does not do everything the user may expect.</summary>
-public sealed record EditWarning(string Id, string TypeFullName, string? MemberName, string Message)
+internal sealed record EditWarning(string Id, string TypeFullName, string? MemberName, string Message)
 {
     /// <summary>Whether the edit has no effect on the running program until it restarts.</summary>
     public bool NeedsRestart { get; init; }
@@ -21,7 +21,7 @@ public sealed record EditWarning(string Id, string TypeFullName, string? MemberN
 /// What changed between two compilations, decided before anything is built or loaded (pure data).
 /// A change set with rude edits is never applied.
 /// </summary>
-public sealed record ChangeSet(
+internal sealed record ChangeSet(
     IReadOnlyList<MethodKey> Changed,
     IReadOnlyList<MethodKey> Added,
     IReadOnlyList<MethodKey> Removed,

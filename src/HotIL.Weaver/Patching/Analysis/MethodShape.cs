@@ -1,7 +1,7 @@
 namespace HotIL.Weaver.Patching;
 
 /// <summary>What the diff needs to know of one method of a compiled module.</summary>
-public sealed record MethodShape(
+internal sealed record MethodShape(
     MethodKey Key,
     string Fingerprint,
     bool IsVirtual,

@@ -1,7 +1,7 @@
 namespace HotIL.Weaver.Patching;
 
 /// <summary>How a method uses another method of its module.</summary>
-public enum MethodUseKind
+internal enum MethodUseKind
 {
     /// <summary>A call, once per run of the caller.</summary>
     Call,
@@ -12,4 +12,4 @@ public enum MethodUseKind
 }
 
 /// <summary>One use of a method by another.</summary>
-public sealed record MethodUse(MethodKey Callee, MethodUseKind Kind);
+internal sealed record MethodUse(MethodKey Callee, MethodUseKind Kind);

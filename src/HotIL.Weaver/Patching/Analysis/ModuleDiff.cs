@@ -1,7 +1,7 @@
 namespace HotIL.Weaver.Patching;
 
 /// <summary>Compares two snapshots of the same project and produces the <see cref="ChangeSet"/>.</summary>
-public static class ModuleDiff
+internal static class ModuleDiff
 {
 
 

@@ -6,7 +6,7 @@ namespace HotIL.Weaver.Patching;
 /// Pure data summary of a compiled (unwoven) module: the user's types and their methods. The
 /// session keeps the snapshot of the last applied compilation instead of the module itself.
 /// </summary>
-public sealed class ModuleSnapshot
+internal sealed class ModuleSnapshot
 {
     private ModuleSnapshot(IReadOnlyDictionary<string, TypeShape> types, IReadOnlyDictionary<MethodKey, MethodShape> methods, MethodKey? entryPoint)
     {

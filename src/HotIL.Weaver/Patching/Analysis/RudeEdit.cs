@@ -1,7 +1,7 @@
 namespace HotIL.Weaver.Patching;
 
 /// <summary>Kinds of edit that cannot be applied in place. Each has one row in <see cref="RudeEdits"/>.</summary>
-public enum RudeEditKind
+internal enum RudeEditKind
 {
     /// <summary>A field was added to a loaded struct or generic type (classes take added fields in side storage).</summary>
     FieldAdded,
@@ -38,7 +38,7 @@ public enum RudeEditKind
 /// <param name="TypeFullName">The type it concerns (Cecil form).</param>
 /// <param name="MemberName">The member it concerns, if any.</param>
 /// <param name="Detail">Specifics, e.g. the reason a method is not reloadable.</param>
-public sealed record RudeEdit(RudeEditKind Kind, string TypeFullName, string? MemberName, string? Detail = null)
+internal sealed record RudeEdit(RudeEditKind Kind, string TypeFullName, string? MemberName, string? Detail = null)
 {
     /// <summary>The diagnostic ID.</summary>
     public string Id => RudeEdits.Descriptor(Kind).Id;
@@ -56,7 +56,7 @@ public sealed record RudeEdit(RudeEditKind Kind, string TypeFullName, string? Me
 }
 
 /// <summary>The one table of rude-edit diagnostics: ID and message per kind.</summary>
-public static class RudeEdits
+internal static class RudeEdits
 {
     /// <summary>ID and message format ({0} is the subject) of one rude-edit kind.</summary>
     public sealed record Row(string Id, string Format);

@@ -1,7 +1,7 @@
 namespace HotIL.Weaver.Patching;
 
 /// <summary>What the diff needs to know of one user type of a compiled module.</summary>
-public sealed record TypeShape(
+internal sealed record TypeShape(
     string FullName,
     string Kind,
     string? BaseType,

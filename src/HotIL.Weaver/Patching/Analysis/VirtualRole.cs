@@ -1,7 +1,7 @@
 namespace HotIL.Weaver.Patching;
 
 /// <summary>How a method takes part in virtual dispatch.</summary>
-public enum VirtualRole
+internal enum VirtualRole
 {
     /// <summary>Not virtual.</summary>
     None,

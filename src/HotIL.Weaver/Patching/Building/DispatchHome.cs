@@ -8,7 +8,7 @@ namespace HotIL.Weaver.Patching;
 /// first, and otherwise calls the original body, which lives in its own <paramref name="BodySlot"/>.
 /// Base calls (<c>base.M()</c>) from added overrides go to <paramref name="BaseForwarder"/>.
 /// </summary>
-public sealed record DispatchHome(FieldDefinition BodySlot, MethodDefinition BaseForwarder, IReadOnlyList<DispatchOverride> Overrides);
+internal sealed record DispatchHome(FieldDefinition BodySlot, MethodDefinition BaseForwarder, IReadOnlyList<DispatchOverride> Overrides);
 
 /// <summary>An override dispatched by a type test: its class and its method key.</summary>
-public sealed record DispatchOverride(string TypeFullName, MethodKey Override);
+internal sealed record DispatchOverride(string TypeFullName, MethodKey Override);

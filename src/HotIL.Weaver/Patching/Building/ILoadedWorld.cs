@@ -6,7 +6,7 @@ namespace HotIL.Weaver.Patching;
 /// Where things live in the running program: the original woven module and every applied
 /// patch. A patch's references to existing types and methods are retargeted to these.
 /// </summary>
-public interface ILoadedWorld
+internal interface ILoadedWorld
 {
     /// <summary>The loaded definition of the user type <paramref name="fullName"/>, or null.</summary>
     TypeDefinition? FindType(string fullName);

@@ -6,7 +6,7 @@ namespace HotIL.Weaver.Patching;
 /// A patch ready to load: its module, and which registry entries of the patch fill which slots.
 /// Indices refer to the patch's own registry. The builder records into it; everything after reads it.
 /// </summary>
-public sealed class Patch
+internal sealed class Patch
 {
     private readonly Dictionary<MethodKey, int> _changed = [];
     private readonly Dictionary<MethodKey, int> _tombstones = [];
@@ -118,4 +118,4 @@ public sealed class Patch
 /// <param name="Dispatcher">Patch registry index of the dispatcher, written into the method's slot.</param>
 /// <param name="NewBodySlot">Patch registry index of a body slot this patch creates (it starts at this patch's copy of the method's body), or null when an earlier patch made it.</param>
 /// <param name="Home">The dispatch as it stands after this patch.</param>
-public sealed record PatchDispatch(int Dispatcher, int? NewBodySlot, DispatchHome Home);
+internal sealed record PatchDispatch(int Dispatcher, int? NewBodySlot, DispatchHome Home);

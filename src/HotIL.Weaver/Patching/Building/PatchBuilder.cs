@@ -11,7 +11,7 @@ namespace HotIL.Weaver.Patching;
 /// registry (Mun: a new registry per compiled module) for added methods, new types, new bodies
 /// and tombstones.
 /// </summary>
-public static class PatchBuilder
+internal static class PatchBuilder
 {
     /// <summary>Builds generation <paramref name="generation"/> from <paramref name="compiled"/>.</summary>
     /// <param name="compiled">The recompiled module (read with symbols); it is consumed.</param>
