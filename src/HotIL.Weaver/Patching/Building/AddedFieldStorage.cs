@@ -12,7 +12,7 @@ namespace HotIL.Weaver.Patching;
 /// </summary>
 internal sealed class AddedFieldStorage(ModuleDefinition module, Retargeter retargeter)
 {
-    /// <summary>Members the holder keeps besides new bodies.</summary>
+    /// <summary>Members the stand-in keeps besides new bodies.</summary>
     public HashSet<IMemberDefinition> Members { get; } = [];
 
     /// <summary>Methods whose bodies still need retargeting.</summary>
@@ -119,7 +119,7 @@ internal sealed class AddedFieldStorage(ModuleDefinition module, Retargeter reta
         var valueType = retargeter.Type(field.FieldType);
         var storageType = StorageType(ownerType, valueType);
         var storage = new FieldDefinition(field.Name, FieldAttributes.Assembly | FieldAttributes.Static | FieldAttributes.InitOnly, storageType);
-        // The user's field stays until the holder is made: instructions still name it until they are retargeted.
+        // The user's field stays until the stand-in is made: instructions still name it until they are retargeted.
         owner.Fields.Add(storage);
         Members.Add(storage);
 
@@ -208,7 +208,7 @@ internal sealed class AddedFieldStorage(ModuleDefinition module, Retargeter reta
         return usesFrame || !InstructionCloner.IsSelfContained(run, code[end]) ? null : (run, code[end]);
     }
 
-    // A member the builder made, named as code inside its (maybe generic) holder names it; the retargeter leaves it alone.
+    // A member the builder made, named as code inside its (maybe generic) stand-in names it; the retargeter leaves it alone.
     private FieldReference Own(FieldDefinition field) => Keep(GenericMembers.Self(field));
 
     private MethodReference Own(MethodDefinition method) => Keep(GenericMembers.Self(method));

@@ -5,7 +5,7 @@ namespace HotIL.Weaver.Patching;
 /// <summary>
 /// Names the bodies a patch brings (changed bodies, implementations of added methods) after the user's method,
 /// so that stack traces, logging and exception filters read <c>Run</c> where code of a reload runs, not a
-/// marked name. They live in holder types beside forwarders of the same name and, once static, sometimes the
+/// marked name. They live in stand-in types beside forwarders of the same name and, once static, sometimes the
 /// same parameters; an optional modifier on their return type (<c>modopt(&lt;HotIL&gt;Body)</c>, which the
 /// runtime ignores) keeps their signatures apart. Two bodies that still collide keep the invisible marker of
 /// decision 0002.

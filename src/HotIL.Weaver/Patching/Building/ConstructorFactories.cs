@@ -5,7 +5,7 @@ using Mono.Cecil.Rocks;
 namespace HotIL.Weaver.Patching;
 
 /// <summary>
-/// A constructor added to a loaded type cannot join it, so it becomes a static body in the type's holder (its
+/// A constructor added to a loaded type cannot join it, so it becomes a static body in the type's stand-in (its
 /// receiver first, like any added method), and every <c>new</c> of it a call of a factory beside it: the factory
 /// makes an object of the loaded type without running a constructor (as deserializers do), runs the added body on
 /// it, which chains to the base constructor and runs field initializers as compiled, and returns it. Chained calls
@@ -56,7 +56,7 @@ internal sealed class ConstructorFactories(ModuleDefinition module, Retargeter r
     /// <summary>Name of a factory: the stack trace of an exception in an added constructor shows it under the body.</summary>
     public const string FactoryName = "new";
 
-    // The call names the constructor's definition: once the holder makes it a static body taking the receiver first,
+    // The call names the constructor's definition: once the stand-in makes it a static body taking the receiver first,
     // this call passes the new object as that receiver.
     private static void EmitArgumentsAndBody(ILProcessor il, MethodDefinition factory, MethodDefinition constructor)
     {

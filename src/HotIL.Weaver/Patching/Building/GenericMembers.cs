@@ -4,7 +4,7 @@ namespace HotIL.Weaver.Patching;
 
 /// <summary>
 /// References to members of a type that may be generic. Code inside a generic type names its own fields and methods
-/// through the type instantiated over its own parameters (<c>Holder&lt;!0&gt;::field</c>), and code elsewhere through
+/// through the type instantiated over its own parameters (<c>Box&lt;!0&gt;::field</c>), and code elsewhere through
 /// the instantiation it uses; a bare definition token would name the open type, which only a non-generic type can be.
 /// </summary>
 internal static class GenericMembers

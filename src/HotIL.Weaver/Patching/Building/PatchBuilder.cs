@@ -5,7 +5,7 @@ using Mono.Cecil.Rocks;
 namespace HotIL.Weaver.Patching;
 
 /// <summary>
-/// Turns a recompiled module into a patch, in place: loaded types become static holders of
+/// Turns a recompiled module into a patch, in place: loaded types become static stand-ins holding
 /// their changed and added bodies, new types and the compiler's helper types are kept,
 /// every reference to something already loaded is retargeted to it, and the patch gets its own
 /// registry (Mun: a new registry per compiled module) for added methods, new types, new bodies
@@ -28,7 +28,7 @@ internal static class PatchBuilder
         build.DispatchVirtualMethods();
         build.AddConstructorFactories();
         build.Retarget();
-        build.MakeHolders();
+        build.MakeStandIns();
         build.Trim();
         build.RegisterSlots();
         build.Seal();
@@ -72,7 +72,7 @@ internal static class PatchBuilder
 
         public Patch Patch { get; }
 
-        // Fields added to loaded classes get a home in the type's holder (static) or in side storage per object.
+        // Fields added to loaded classes get a home in the type's stand-in (static) or in side storage per object.
         public void StoreAddedFields()
         {
             foreach (var fields in _changes.AddedFields.GroupBy(f => f.TypeFullName))
@@ -83,7 +83,7 @@ internal static class PatchBuilder
                     _fieldHomes[key] = home;
                     Patch.AddField(key, home);
                 }
-                _retargeter.AddHolder(owner);
+                _retargeter.AddStandIn(owner);
             }
             _retargeter.Owned.UnionWith(_storage.Members);
         }
@@ -121,17 +121,17 @@ internal static class PatchBuilder
             _bodies = _keys.Where(k => _changed.Contains(k.Value) || _added.ContainsKey(k.Value)).Select(k => k.Key).ToList();
             foreach (var method in _bodies)
             {
-                _retargeter.AddHolder(method.DeclaringType);
+                _retargeter.AddStandIn(method.DeclaringType);
                 _retargeter.RetargetMethod(method);
             }
             foreach (var method in _storage.Bodies) _retargeter.RetargetMethod(method);
             _retargeter.Drain();
         }
 
-        public void MakeHolders()
+        public void MakeStandIns()
         {
             HashSet<IMemberDefinition> keep = [.. _storage.Members, .. _dispatch.Members, .. _factories.ByConstructor.Values];
-            foreach (var holder in _retargeter.Holders) MakeHolder(holder, _retargeter, _keys, _changed, _added, keep);
+            foreach (var standIn in _retargeter.StandIns) MakeStandIn(standIn, _retargeter, _keys, _changed, _added, keep);
         }
 
         // What the original already has or runs (unused types, module initializers, the user's assembly attributes) goes.
@@ -180,7 +180,7 @@ internal static class PatchBuilder
         // The registry fills itself when the patch loads; the patch may reach the program's internals.
         public void Seal()
         {
-            BodyNames.KeepApart(_retargeter.Holders);
+            BodyNames.KeepApart(_retargeter.StandIns);
             if (_registry.Complete() is { } initialize) Registry.CallFromModuleInitializer(_compiled, initialize);
             AccessChecks.IgnoreFor(_compiled, _compiled.AssemblyReferences.Select(r => r.Name).Append(_compiled.Assembly.Name.Name));
         }
@@ -221,7 +221,7 @@ internal static class PatchBuilder
     }
 
     // A loaded type's stand-in: a static class with the same name, holding only new bodies.
-    private static void MakeHolder(TypeDefinition type, Retargeter retargeter, IReadOnlyDictionary<MethodDefinition, MethodKey> keys,
+    private static void MakeStandIn(TypeDefinition type, Retargeter retargeter, IReadOnlyDictionary<MethodDefinition, MethodKey> keys,
         HashSet<MethodKey> changed, Dictionary<MethodKey, MethodDefinition> added, HashSet<IMemberDefinition> keep)
     {
         var receiver = retargeter.Type(MethodSplitter.SelfType(type));
@@ -245,7 +245,7 @@ internal static class PatchBuilder
             else type.Methods.Remove(method);
         }
         foreach (var nested in type.NestedTypes.ToList())
-            if (!retargeter.Retained.Contains(nested) && !retargeter.Holders.Contains(nested)) type.NestedTypes.Remove(nested);
+            if (!retargeter.Retained.Contains(nested) && !retargeter.StandIns.Contains(nested)) type.NestedTypes.Remove(nested);
     }
 
     private static void MakeStatic(MethodDefinition method, TypeReference declaringType, string name, MethodAttributes access)
@@ -272,7 +272,7 @@ internal static class PatchBuilder
     private static void RemoveUnused(ModuleDefinition module, Retargeter retargeter)
     {
         foreach (var type in module.Types.ToList())
-            if (type.Name is not ("<Module>" or Registry.TypeName or BodyNames.MarkerName) && !retargeter.Retained.Contains(type) && !retargeter.Holders.Contains(type))
+            if (type.Name is not ("<Module>" or Registry.TypeName or BodyNames.MarkerName) && !retargeter.Retained.Contains(type) && !retargeter.StandIns.Contains(type))
                 module.Types.Remove(type);
     }
 

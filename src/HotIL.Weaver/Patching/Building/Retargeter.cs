@@ -17,13 +17,13 @@ internal sealed class Retargeter(ModuleDefinition module, ILoadedWorld world, IR
     /// <summary>Types of the module that the patch keeps whole.</summary>
     public HashSet<TypeDefinition> Retained { get; } = [];
 
-    /// <summary>Loaded types that need a holder in the patch (for bodies, nested types or tombstones).</summary>
-    public HashSet<TypeDefinition> Holders { get; } = [];
+    /// <summary>Loaded types that need a stand-in in the patch (for bodies, nested types or tombstones).</summary>
+    public HashSet<TypeDefinition> StandIns { get; } = [];
 
-    /// <summary>Members the patch builder made inside holders; references to them stay as they are.</summary>
+    /// <summary>Members the patch builder made inside stand-ins; references to them stay as they are.</summary>
     public HashSet<IMemberDefinition> Owned { get; } = [];
 
-    /// <summary>References the patch builder made to such members (instantiated, for generic holders); they stay as they are too.</summary>
+    /// <summary>References the patch builder made to such members (instantiated, for generic stand-ins); they stay as they are too.</summary>
     public HashSet<MemberReference> OwnedReferences { get; } = [];
 
     /// <summary>Dispatch this patch builds, by root key (base calls to a root go to its body).</summary>
@@ -46,14 +46,14 @@ internal sealed class Retargeter(ModuleDefinition module, ILoadedWorld world, IR
         foreach (var nested in type.NestedTypes) Retain(nested);
         if (type.DeclaringType is { } outer)
         {
-            if (IsMapped(outer)) AddHolder(outer);
+            if (IsMapped(outer)) AddStandIn(outer);
             else Retain(outer);
         }
     }
 
-    public void AddHolder(TypeDefinition mapped)
+    public void AddStandIn(TypeDefinition mapped)
     {
-        for (var t = mapped; t != null && Holders.Add(t); t = t.DeclaringType) { }
+        for (var t = mapped; t != null && StandIns.Add(t); t = t.DeclaringType) { }
     }
 
     /// <summary>Retargets every kept type until nothing new is found.</summary>
@@ -184,21 +184,21 @@ internal sealed class Retargeter(ModuleDefinition module, ILoadedWorld world, IR
     // Loads and stores of an added field go to its home: the patch's static field, or the side-storage accessors.
     private void UseAddedField(Instruction instruction, FieldReference field, AddedFieldHome home, List<(Instruction, Instruction)> inserts)
     {
-        // The home lives in a holder: this patch's stand-in for the type, or an earlier patch's. For a generic type it is
-        // named instantiated as the use names the type (Box<int> → Holder<int>), one storage per instantiation.
-        TypeReference Holder(IMemberDefinition m)
+        // The home lives in a stand-in: this patch's for the type, or an earlier patch's. For a generic type it is
+        // named instantiated as the use names the type (a use of Box<int> reaches the stand-in Box<int>), one storage per instantiation.
+        TypeReference StandIn(IMemberDefinition m)
         {
-            var holder = m.DeclaringType.Module == module ? m.DeclaringType : module.ImportReference(m.DeclaringType);
-            return GenericMembers.Instantiate(holder, field.DeclaringType, Type);
+            var standIn = m.DeclaringType.Module == module ? m.DeclaringType : module.ImportReference(m.DeclaringType);
+            return GenericMembers.Instantiate(standIn, field.DeclaringType, Type);
         }
         if (home.Static != null)
         {
-            instruction.Operand = home.Static.DeclaringType.HasGenericParameters ? GenericMembers.On(home.Static, Holder(home.Static))
+            instruction.Operand = home.Static.DeclaringType.HasGenericParameters ? GenericMembers.On(home.Static, StandIn(home.Static))
                 : home.Static.Module == module ? home.Static : module.ImportReference(home.Static);
             return;
         }
         MethodReference Import(MethodDefinition m) =>
-            m.DeclaringType.HasGenericParameters ? GenericMembers.On(m.Module == module ? m : module.ImportReference(m), Holder(m))
+            m.DeclaringType.HasGenericParameters ? GenericMembers.On(m.Module == module ? m : module.ImportReference(m), StandIn(m))
             : m.Module == module ? m : module.ImportReference(m);
         switch (instruction.OpCode.Code)
         {

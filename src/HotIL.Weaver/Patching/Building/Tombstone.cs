@@ -14,7 +14,7 @@ internal static class Tombstone
     {
         var loaded = world.FindMethod(key) ?? throw new InvalidOperationException($"no loaded method for {key}");
         var imported = module.ImportReference(loaded);
-        var holder = Holders.FindOrCreate(module, key.DeclaringTypeFullName);
+        var standIn = StandIns.FindOrCreate(module, key.DeclaringTypeFullName);
         var tombstone = new MethodDefinition(ImplNaming.ImplNameFor(loaded.Name),
             MethodAttributes.Assembly | MethodAttributes.Static | MethodAttributes.HideBySig, imported.ReturnType);
         if (loaded.HasThis)
@@ -34,7 +34,7 @@ internal static class Tombstone
         il.Emit(OpCodes.Newobj, core.Constructor(exception, module.TypeSystem.String, module.TypeSystem.Int32));
         il.Emit(OpCodes.Throw);
         if (core.IsModernCoreLibrary) tombstone.CustomAttributes.Add(core.Attribute("System.Diagnostics", "StackTraceHiddenAttribute"));
-        holder.Methods.Add(tombstone);
+        standIn.Methods.Add(tombstone);
         return tombstone;
     }
 }

@@ -39,7 +39,7 @@ internal sealed class VirtualDispatch(ModuleDefinition module, ILoadedWorld worl
             var root = definitions[group.Key];
             var existing = world.FindDispatch(group.Key);
             var overrides = (existing?.Overrides ?? []).Concat(group.Select(o => new DispatchOverride(o.Override.DeclaringTypeFullName, o.Override))).ToList();
-            retargeter.AddHolder(root.DeclaringType);
+            retargeter.AddStandIn(root.DeclaringType);
             // Filled by the patch builder with a body of the patch's own (see PatchBuilder.FillBodySlots).
             int? newBodySlot = existing == null ? registry.AddUnfilled("body " + group.Key.Value) : null;
             FieldReference bodySlot = newBodySlot is { } index ? registry.Field(index) : module.ImportReference(existing!.BodySlot);

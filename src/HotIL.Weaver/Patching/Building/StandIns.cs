@@ -2,8 +2,8 @@ using Mono.Cecil;
 
 namespace HotIL.Weaver.Patching;
 
-/// <summary>Finds or creates the static holder type of a loaded type inside a patch.</summary>
-internal static class Holders
+/// <summary>Finds or creates the stand-in of a loaded type inside a patch: a static class with its name.</summary>
+internal static class StandIns
 {
     public static TypeDefinition FindOrCreate(ModuleDefinition module, string fullName)
     {
@@ -13,16 +13,16 @@ internal static class Holders
         if (slash >= 0)
         {
             var outer = FindOrCreate(module, fullName[..slash]);
-            var nested = NewHolder(module, "", fullName[(slash + 1)..], TypeAttributes.NestedAssembly);
+            var nested = NewStandIn(module, "", fullName[(slash + 1)..], TypeAttributes.NestedAssembly);
             outer.NestedTypes.Add(nested);
             return nested;
         }
         var dot = fullName.LastIndexOf('.');
-        var type = NewHolder(module, dot < 0 ? "" : fullName[..dot], fullName[(dot + 1)..], TypeAttributes.NotPublic);
+        var type = NewStandIn(module, dot < 0 ? "" : fullName[..dot], fullName[(dot + 1)..], TypeAttributes.NotPublic);
         module.Types.Add(type);
         return type;
     }
 
-    private static TypeDefinition NewHolder(ModuleDefinition module, string ns, string name, TypeAttributes visibility) =>
+    private static TypeDefinition NewStandIn(ModuleDefinition module, string ns, string name, TypeAttributes visibility) =>
         new(ns, name, visibility | TypeAttributes.Class | TypeAttributes.Abstract | TypeAttributes.Sealed, module.TypeSystem.Object);
 }
