@@ -14,8 +14,8 @@ var measure = new Option<string>("--measure", "-m")
 };
 var editKinds = new Option<string>("--edit", "-e")
 {
-    Description = "Which edits to time, comma-separated, each in its own run of the program: body (a method's body), lambda (a lambda kept in a static readonly field), handler (a lambda subscribed to an event in Main); lambda and handler on generated programs only.",
-    DefaultValueFactory = _ => "body,lambda,handler",
+    Description = "Which edits to time, comma-separated, each in its own run of the program: body (a method's body), lambda (a lambda kept in a static readonly field), handler (a lambda subscribed to an event in Main), add-method, add-property, add-type (a declaration added, one more with each edit, and used by the polled method); all but body on generated programs only.",
+    DefaultValueFactory = _ => string.Join(",", EditKind.Ids),
 };
 var edits = new Option<int?>("--edits", "-n") { Description = "Warm edits per program, after the first edit [default: 20; --quick: 5]." };
 var startupRuns = new Option<int?>("--startup-runs") { Description = "Start-ups of each build to take the median of [default: 7; --quick: 3]." };

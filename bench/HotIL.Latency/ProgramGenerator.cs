@@ -9,7 +9,8 @@ namespace HotIL.Latency;
 /// What the harness edits, each printed by the program whenever its value changes (it polls every few
 /// milliseconds): a method (<c>Probe.Value()</c>), a lambda kept in a <c>static readonly</c> field
 /// (<c>Probe.Describe</c>), both in <c>Hot/Probe.cs</c>, and an event handler lambda subscribed in
-/// <c>Program.cs</c> before its loop.
+/// <c>Program.cs</c> before its loop; and declarations (a method, a property, a nested class) added to
+/// <c>Probe</c> for <c>Value()</c> to use.
 /// </summary>
 internal static class ProgramGenerator
 {
@@ -55,6 +56,32 @@ internal static class ProgramGenerator
     /// <summary>Replaces the marker of the handler subscribed in <see cref="ProgramFile"/>.</summary>
     public static string WithHandlerToken(string text, string token) =>
         Edits.ReplaceOnce(text, "var handlerMarker = \"", "\";", token);
+
+    // The declaration edits: edit n declares one more member than edit n - 1 (edits 1..n, each new one next to the
+    // ones before, as a developer adds to a file), and Value() returns the newest one's token. Nothing is removed,
+    // so every edit is exactly one addition plus the body edit that uses it.
+
+    /// <summary>Edit n adds a static method <c>Added_n()</c> to <c>Probe</c>; <c>Value()</c> calls it.</summary>
+    public static string WithAddedMethod(string text, string token) =>
+        Declare(text, token, t => $"    public static string Added_{t}() => \"{t}\";", t => $"Added_{t}()");
+
+    /// <summary>Edit n adds a static property <c>Property_n</c> to <c>Probe</c>; <c>Value()</c> reads it.</summary>
+    public static string WithAddedProperty(string text, string token) =>
+        Declare(text, token, t => $"    public static string Property_{t} {{ get; }} = \"{t}\";", t => $"Property_{t}");
+
+    /// <summary>Edit n adds a class <c>Type_n</c> nested in <c>Probe</c>; <c>Value()</c> makes one and asks it.</summary>
+    public static string WithAddedType(string text, string token) =>
+        Declare(text, token,
+            t => $"    public sealed class Type_{t} {{ public string Name {{ get; }} = \"{t}\"; public override string ToString() => Name; }}",
+            t => $"new Type_{t}().ToString()");
+
+    private static string Declare(string text, string token, Func<string, string> member, Func<string, string> use)
+    {
+        var tokens = Enumerable.Range(1, Edits.Number(token)).Select(Edits.Token).ToArray();
+        var members = string.Concat(tokens.Select(t => member(t) + "\n"));
+        var used = Edits.ReplaceOnce(text, "var marker = ", ";", use(token));
+        return Edits.ReplaceOnce(used, "    // declarations added by the harness\n", "    // end of added declarations", members);
+    }
 
     private static string Area(int module) => (module / ModulesPerArea).ToString("00", CultureInfo.InvariantCulture);
 
@@ -153,6 +180,9 @@ internal static class ProgramGenerator
                 var marker = "{{token}}";
                 return $"{marker} check={check}";
             }
+
+            // declarations added by the harness
+            // end of added declarations
         }
 
         """;

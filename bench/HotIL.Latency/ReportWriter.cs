@@ -20,7 +20,8 @@ internal static class ReportWriter
             + "The first edit is the first one after the tool said it was ready. \"Tool's figure\" is what the tool itself reports for the reload (HotIL: `applied in N ms`; dotnet watch: `changes applied in Nms`). "
             + "Each kind of edit has its own start of the program and changes one string literal: *method body* in a method the program calls; *lambda in a static readonly field* in a lambda "
             + "stored in a `static readonly Func<int, string>` field initializer, whose delegate the program took once at start-up; *handler lambda subscribed in Main* in a lambda the entry point "
-            + "subscribed to an event before its loop. The lambda edits show only if they reach the delegates made at start-up.");
+            + "subscribed to an event before its loop; *method added*, *property added*, *class added* declare one more static method, static property or nested class with each edit "
+            + "(edit n adds the n-th, the ones before stay) and change the polled method to use it. The lambda edits show only if they reach the delegates made at start-up.");
         text.AppendLine();
         text.AppendLine("| program | C# lines | edit | tool | start → first output | start → ready | first edit | warm p50 | warm p90 | warm p95 | warm max | warm edits | tool's figure, warm p50 | outside the reload, p50 |");
         text.AppendLine("|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

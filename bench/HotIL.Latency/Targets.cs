@@ -9,6 +9,9 @@ internal static class Edits
     /// <summary>The marker of edit <paramref name="number"/> (0 is the program as built): never a substring of another one.</summary>
     public static string Token(int number) => $"m{number.ToString("0000", CultureInfo.InvariantCulture)}x";
 
+    /// <summary>The number <paramref name="token"/> was made from by <see cref="Token"/>.</summary>
+    public static int Number(string token) => int.Parse(token.AsSpan(1, token.Length - 2), CultureInfo.InvariantCulture);
+
     /// <summary>Replaces the text between the first <paramref name="before"/> and the next <paramref name="after"/>.</summary>
     public static string ReplaceOnce(string text, string before, string after, string value)
     {
@@ -52,7 +55,13 @@ internal sealed record EditKind(string Id, string Name, string File, Func<string
 
     public const string BodyName = "method body";
 
-    public static IReadOnlyList<string> Ids { get; } = [BodyId, LambdaId, HandlerId];
+    public const string AddMethodId = "add-method";
+
+    public const string AddPropertyId = "add-property";
+
+    public const string AddTypeId = "add-type";
+
+    public static IReadOnlyList<string> Ids { get; } = [BodyId, LambdaId, HandlerId, AddMethodId, AddPropertyId, AddTypeId];
 
     public bool IsBody => Id == BodyId;
 
@@ -64,6 +73,15 @@ internal sealed record EditKind(string Id, string Name, string File, Func<string
 
     /// <summary>A change inside a lambda the program's entry point subscribed to an event once, at start-up.</summary>
     public static EditKind Handler(string file, Func<string, string, string> withToken) => new(HandlerId, "handler lambda subscribed in Main", file, withToken);
+
+    /// <summary>A static method added to a class, called by the method the program polls (one more with each edit).</summary>
+    public static EditKind AddMethod(string file, Func<string, string, string> withToken) => new(AddMethodId, "method added", file, withToken);
+
+    /// <summary>A static property added to a class, read by the method the program polls.</summary>
+    public static EditKind AddProperty(string file, Func<string, string, string> withToken) => new(AddPropertyId, "property added", file, withToken);
+
+    /// <summary>A nested class added, instantiated by the method the program polls.</summary>
+    public static EditKind AddType(string file, Func<string, string, string> withToken) => new(AddTypeId, "class added", file, withToken);
 }
 
 /// <summary>
@@ -132,6 +150,9 @@ internal sealed class PreparedTarget
                 EditKind.Body(ProgramGenerator.EditFile, ProgramGenerator.WithToken),
                 EditKind.Lambda(ProgramGenerator.EditFile, ProgramGenerator.WithLambdaToken),
                 EditKind.Handler(ProgramGenerator.ProgramFile, ProgramGenerator.WithHandlerToken),
+                EditKind.AddMethod(ProgramGenerator.EditFile, ProgramGenerator.WithAddedMethod),
+                EditKind.AddProperty(ProgramGenerator.EditFile, ProgramGenerator.WithAddedProperty),
+                EditKind.AddType(ProgramGenerator.EditFile, ProgramGenerator.WithAddedType),
             ],
             Files = files,
             Lines = lines,

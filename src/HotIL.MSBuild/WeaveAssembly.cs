@@ -47,7 +47,7 @@ public sealed class WeaveAssembly : Task
     {
         if (CompilerArguments.Length == 0)
         {
-            Log.LogError(null, WeaveDiagnostics.NoCompilerArguments, null, AssemblyPath, 0, 0, 0, 0,
+            Log.LogError(null, DiagnosticIds.NoCompilerArguments, null, AssemblyPath, 0, 0, 0, 0,
                 "the build did not provide the compiler command line (@(CscCommandLineArgs)); rebuild the project so HotIL can record it");
             return false;
         }

@@ -100,6 +100,49 @@ public sealed class PartialCompileTests(ITestOutputHelper output) : IDisposable
         { "optional parameter added to a member another file calls", "Counter.cs", "public int Next()", "public int Next(int step = 1)", ["Other.cs"] },
     };
 
+    // A type added whole is reached only by its name; a static class declaring extensions also by their names.
+    public static TheoryData<string, string, string, string, string[], string[]> AddedTypes => new()
+    {
+        {
+            "class whose members share names with members other files use", "Unrelated.cs", "public readonly struct Pair",
+            "public sealed class Fresh { public int Next() => 1; public int Twice => 2; public override string ToString() => \"f\"; }\npublic readonly struct Pair",
+            [], ["Other.cs", "Counter.cs", "Counter.Part.cs"]
+        },
+        {
+            "static class declaring an extension method named as a member other files call", "Unrelated.cs", "public readonly struct Pair",
+            "public static class MoreExtensions { public static int Twice(this Counter c) => 2; }\npublic readonly struct Pair",
+            ["Other.cs"], []
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(AddedTypes))]
+    public void An_added_type_compiles_in_full_only_the_files_that_can_reach_its_members(string edit, string file, string from, string to, string[] inFull, string[] notInFull)
+    {
+        var (compiler, baseline) = Start();
+        Edit(compiler, file, from, to);
+
+        var partial = compiler.Emit();
+        var whole = compiler.Emit(allowPartial: false);
+
+        partial.Errors.Should().BeEmpty(edit);
+        partial.CompiledInFull.Should().NotBeNull(edit).And.Contain(Path.Combine(_directory, file));
+        foreach (var other in inFull) partial.CompiledInFull.Should().Contain(Path.Combine(_directory, other), edit);
+        foreach (var other in notInFull) partial.CompiledInFull.Should().NotContain(Path.Combine(_directory, other), edit);
+        var fromPartial = Snapshot(partial, baseline, partial.CompiledInFull);
+        var fromWhole = Snapshot(whole);
+        ShouldAgree(ModuleDiff.Compare(baseline, fromPartial), ModuleDiff.Compare(baseline, fromWhole), fromPartial, fromWhole);
+    }
+
+    [Fact]
+    public void An_added_attribute_class_is_also_changed_under_the_name_it_is_applied_by()
+    {
+        var before = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("namespace Sample; public class A { }");
+        var after = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("namespace Sample; public class A { } public sealed class MarkAttribute : System.Attribute { public int Level { get; } }");
+
+        HotIL.Compilation.DeclarationEdits.ChangedNames(before, after).Should().BeEquivalentTo(["MarkAttribute", "Mark"], "[Mark] binds to MarkAttribute; Level is reached only through the type");
+    }
+
     public static TheoryData<string, string, string, string> WholeProjectEdits => new()
     {
         { "using directive", "Other.cs", "namespace Sample;", "using System.Text;\nnamespace Sample;" },

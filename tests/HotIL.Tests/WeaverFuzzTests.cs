@@ -132,7 +132,7 @@ public sealed class WeaverFuzzTests(ITestOutputHelper output) : IDisposable
         Rejection(probe, pdb).Message.Should().Contain("exceeds", "weaving runs the validation before Cecil reads the file");
 
         var rejection = Rejection(mutated, pdb);
-        rejection.Id.Should().Be(WeaveDiagnostics.UnreadableAssembly);
+        rejection.Id.Should().Be(DiagnosticIds.UnreadableAssembly);
         rejection.Message.Should().EndWith("it was left unchanged");
         output.WriteLine($"{mutation}: {rejection.Message}");
     }
@@ -198,7 +198,7 @@ public sealed class WeaverFuzzTests(ITestOutputHelper output) : IDisposable
     {
         ImageValidation.FindProblem(image).Should().Contain(problem, mutation);
         var rejection = Rejection(image, pdb);
-        rejection.Id.Should().Be(WeaveDiagnostics.UnreadableAssembly);
+        rejection.Id.Should().Be(DiagnosticIds.UnreadableAssembly);
         output.WriteLine($"{mutation}: {rejection.Message}");
     }
 
@@ -378,7 +378,7 @@ public sealed class WeaverFuzzTests(ITestOutputHelper output) : IDisposable
             return e.Id;
         }
         var woven = LoadFailure(File.ReadAllBytes(dll), checkTypeReferences: false);
-        if (woven == null) return outcome.Warnings.Any(w => w.Id == WeaveDiagnostics.SymbolsNotMatching) ? "woven without line information (HOTIL0003) and loaded" : "woven and loaded";
+        if (woven == null) return outcome.Warnings.Any(w => w.Id == DiagnosticIds.SymbolsNotMatching) ? "woven without line information (HOTIL0003) and loaded" : "woven and loaded";
         var original = LoadFailure(input, checkTypeReferences: true);
         return original != null ? $"input itself is invalid ({original.Split(':')[0]}), kept as it was" : $"woven but does not load: {woven}";
     }

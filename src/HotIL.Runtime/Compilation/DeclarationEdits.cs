@@ -21,11 +21,39 @@ internal static class DeclarationEdits
         var now = Declarations(after);
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (key, (name, node)) in old)
-            if (!now.TryGetValue(key, out var other) || !Same(node, other.Node)) names.Add(name);
-        foreach (var (key, (name, _)) in now)
-            if (!old.ContainsKey(key)) names.Add(name);
+            if (!now.TryGetValue(key, out var other) || !Same(node, other.Node))
+                if (!InsideWholeType(node, now)) AddName(names, name, node);
+        foreach (var (key, (name, node)) in now)
+            if (!old.ContainsKey(key) && !InsideWholeType(node, old)) AddName(names, name, node);
         return names;
     }
+
+    // An attribute class is named without its suffix where it is applied: [Noted] binds to NotedAttribute.
+    private static void AddName(HashSet<string> names, string name, SyntaxNode node)
+    {
+        names.Add(name);
+        if (node is BaseTypeDeclarationSyntax && name.Length > "Attribute".Length && name.EndsWith("Attribute", StringComparison.Ordinal))
+            names.Add(name[..^"Attribute".Length]);
+    }
+
+    // Whether node is a member of a type that this edit added or removed whole (no declaration of it on the other
+    // side). Code elsewhere reaches such a member only by naming the type, whose own name is already changed, so the
+    // member's name would only pull in files that use the same word for something else ("Name", "ToString").
+    // Not for partial types (another file may hold the rest) nor for types that declare extensions, which code
+    // finds by the member's name alone.
+    private static bool InsideWholeType(SyntaxNode node, Dictionary<string, (string Name, SyntaxNode Node)> otherSide)
+    {
+        foreach (var type in node.Ancestors().OfType<BaseTypeDeclarationSyntax>())
+        {
+            if (type.Modifiers.Any(SyntaxKind.PartialKeyword) || DeclaresExtensions(type)) return false;
+            if (Named(type).Any(n => !otherSide.ContainsKey(Container(type) + "|" + type.Kind() + "|" + n.Name + n.Signature))) return true;
+        }
+        return false;
+    }
+
+    private static bool DeclaresExtensions(BaseTypeDeclarationSyntax type) =>
+        type.DescendantNodes().Any(n => n is ExtensionBlockDeclarationSyntax
+            || n is MethodDeclarationSyntax { ParameterList.Parameters: [var first, ..] } && first.Modifiers.Any(SyntaxKind.ThisKeyword));
 
     // Usings (of the file and of its namespaces), extern aliases and assembly attributes reach every file of the project.
     private static bool SameFileLevel(CompilationUnitSyntax a, CompilationUnitSyntax b) =>

@@ -83,7 +83,25 @@ internal sealed class BrowserPage(IPage page)
 
     public async Task<string> Text(string selector) => await page.EvaluateExpressionAsync<string>($"document.querySelector('{selector}')?.textContent ?? ''");
 
-    public Task Click(string selector) => page.ClickAsync(selector);
+    /// <summary>
+    /// Clicks the element <paramref name="selector"/> finds. When the page replaces that element between finding and
+    /// clicking it (Blazor attaching its circuit to the prerendered page, a re-render), finds it again and clicks that.
+    /// </summary>
+    public async Task Click(string selector)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await page.ClickAsync(selector);
+                return;
+            }
+            catch (PuppeteerException e) when (attempt < 20 && e.Message.Contains("detached", StringComparison.OrdinalIgnoreCase))
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
 
     private async Task<string> Html()
     {

@@ -11,7 +11,7 @@ namespace HotIL.RealWorld.Tests.Support;
 /// framework, HotIL.Runtime for generic slot holders) comes from the default context. Only framework
 /// types cross the boundary: drivers take and return strings, arrays and numbers.
 /// </summary>
-public sealed class Side : IDisposable
+internal sealed class Side : IDisposable
 {
     private static readonly string DriverAssembly = typeof(Side).Assembly.GetName().Name!;
 

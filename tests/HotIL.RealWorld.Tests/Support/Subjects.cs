@@ -16,7 +16,7 @@ public sealed record WeaveTiming(TimeSpan Read, TimeSpan Weave, TimeSpan Write)
 }
 
 /// <summary>One assembly from a NuGet package, as shipped and as woven in memory (no runtime registration).</summary>
-public sealed record Subject(
+internal sealed record Subject(
     string Name,
     byte[] Original,
     byte[]? OriginalPdb,
@@ -43,7 +43,7 @@ public sealed record Subject(
 /// The assemblies under test, read from the output folder (the project references their packages) and
 /// woven once per test run. <see cref="WeaveFresh"/> weaves again, for timing.
 /// </summary>
-public static class Subjects
+internal static class Subjects
 {
     public const string NewtonsoftJson = "Newtonsoft.Json";
     public const string MonoCecil = "Mono.Cecil";
