@@ -69,6 +69,9 @@ public sealed class PartialCompileTests(ITestOutputHelper output) : IDisposable
             namespace Sample;
             public sealed class Unrelated { private readonly int _value; public Unrelated() : this(40) { _value += 2; } private Unrelated(int v) => _value = v; public int Value() => _value; }
             public readonly struct Pair { public readonly int A, B; public Pair(int a, int b) { A = a; B = b; } }
+            public struct Fields { public int A; }
+            public class Record { public int A; }
+            public enum Level { Low, High }
             """,
     };
 
@@ -98,6 +101,11 @@ public sealed class PartialCompileTests(ITestOutputHelper output) : IDisposable
         { "signature", "Other.cs", "Sum(int[] xs)", "Sum(params int[] xs)", [] },
         { "added property used elsewhere", "Counter.Part.cs", "public int Twice => _count * 2;", "public int Twice => _count * 2; public int Thrice => _count * 3;", [] },
         { "optional parameter added to a member another file calls", "Counter.cs", "public int Next()", "public int Next(int step = 1)", ["Other.cs"] },
+        // Types whose methods have no line information, so no document: the rude edit and the added field must still be seen.
+        { "field added to a struct with no method of its own", "Unrelated.cs", "public struct Fields { public int A; }", "public struct Fields { public int A; public int B; }", [] },
+        { "field added to a class with no method of its own", "Unrelated.cs", "public class Record { public int A; }", "public class Record { public int A; public int B; }", [] },
+        { "enum member added", "Unrelated.cs", "Low, High }", "Low, High, Top }", [] },
+        { "enum member removed", "Unrelated.cs", "Low, High }", "Low }", [] },
     };
 
     // A type added whole is reached only by its name; a static class declaring extensions also by their names.
@@ -303,6 +311,8 @@ public sealed class PartialCompileTests(ITestOutputHelper output) : IDisposable
         partial.Removed.Should().BeEquivalentTo(whole.Removed);
         partial.AddedTypes.Should().BeEquivalentTo(whole.AddedTypes);
         partial.RudeEdits.Should().BeEquivalentTo(whole.RudeEdits);
+        partial.AddedFields.Should().BeEquivalentTo(whole.AddedFields);
+        partial.Warnings.Should().BeEquivalentTo(whole.Warnings);
         // Same fingerprints: the patch built from the partial compile carries the same bodies.
         foreach (var key in partial.Changed)
             fromPartial.Methods[key].Fingerprint.Should().Be(fromWhole.Methods[key].Fingerprint, key.DisplayName);

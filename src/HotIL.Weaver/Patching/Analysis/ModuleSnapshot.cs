@@ -62,7 +62,7 @@ internal sealed class ModuleSnapshot
     /// Summarises a module in which only the <paramref name="compiledInFull"/> documents had their bodies
     /// compiled, completing it from <paramref name="previous"/>: a method whose line information lies wholly
     /// in other documents is a stub here (or was dropped with its stubbed owner, like a local function), a
-    /// type with no method in those documents is unchanged, and a type the compile left out is too, so their
+    /// type with methods but none in those documents is unchanged, and a type the compile left out is too, so their
     /// previous shapes stand and are not fingerprinted again.
     /// </summary>
     public static ModuleSnapshot OfPartial(ModuleDefinition module, ModuleSnapshot previous, IReadOnlySet<string> compiledInFull)
@@ -73,7 +73,10 @@ internal sealed class ModuleSnapshot
         foreach (var type in UserTypes(module))
         {
             var documents = type.Methods.ToDictionary(m => m, DocumentsOf);
-            var touched = documents.Values.Any(d => d.Any(compiledInFull.Contains));
+            // A type none of whose methods has line information (a struct or class of fields, an enum) cannot be placed
+            // in a document, but a stub declares it exactly as its source does: its shape here is its shape, so that a
+            // field or enum member added to it is seen.
+            var touched = documents.Values.Any(d => d.Any(compiledInFull.Contains)) || documents.Values.All(d => d.Length == 0);
             // An untouched type's static constructor is a stub here: its shape as compiled in full stands.
             types[type.FullName] = touched ? ShapeOf(type) : previous.Types.GetValueOrDefault(type.FullName) ?? ShapeOf(type);
             foreach (var old in previousByType[type.FullName])
