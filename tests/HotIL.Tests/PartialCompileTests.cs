@@ -51,6 +51,8 @@ public sealed class PartialCompileTests(ITestOutputHelper output) : IDisposable
                 public static Func<int, int> Adder(int n) => x => x + n;
                 public static readonly Func<int, int> Scale = v => v * 2;
                 [Note("kept")] public static int Noted() => 1;
+                public static View? Shown;
+                public static Shell? Frame;
             }
             public class Seeded(int seed) { public int Seed() => seed; }
             """,
@@ -63,6 +65,32 @@ public sealed class PartialCompileTests(ITestOutputHelper output) : IDisposable
         ["NoteAttribute.cs"] = """
             namespace Sample;
             [AttributeUsage(AttributeTargets.Method)] public sealed class NoteAttribute(string text) : Attribute { public string Text => text; }
+            """,
+        // Shaped like Razor's output: hidden regions, where code is mapped to the .cshtml or .razor only where that
+        // has C# (the view's method), and not at all where it has only markup (the component's), so that line
+        // information alone cannot tell a stub from code compiled in full.
+        ["View.g.cs"] = """
+            namespace Sample
+            {
+                #line hidden
+                public sealed class View
+                {
+                    public string Layout { get; set; } = "";
+                    #pragma warning disable 1998
+                    public async Task ExecuteAsync()
+                    {
+            #line (1,3)-(3,1) "View.cshtml"
+                        Layout = "_Layout";
+            #line default
+            #line hidden
+                    }
+                    #pragma warning restore 1998
+                }
+                public partial class Shell
+                {
+                    public void Render(List<string> output) { output.Add("<main>"); }
+                }
+            }
             """,
         // Needed by nothing: a partial compile leaves it out until an edit names it.
         ["Unrelated.cs"] = """

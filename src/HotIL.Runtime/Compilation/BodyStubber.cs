@@ -28,10 +28,25 @@ internal sealed class BodyStubber : CSharpSyntaxRewriter
     private static readonly ArrowExpressionClauseSyntax ThrowingArrow =
         SyntaxFactory.ArrowExpressionClause(SyntaxFactory.ThrowExpression(SyntaxFactory.LiteralExpression(SyntaxKind.NullLiteralExpression)));
 
-    private static readonly BodyStubber Instance = new();
+    // A stub in a file of #line directives (Razor's output) is mapped back to the file itself: in a hidden region its
+    // code would have no line information, and the session, which tells stubs by the documents of their lines, would
+    // take it for code compiled in full.
+    private static readonly BlockSyntax MappedThrowingBlock = ThrowingBlock.WithLeadingDefaultLine();
+    private static readonly BlockSyntax MappedEmptyIterator = EmptyIterator.WithLeadingDefaultLine();
+    private static readonly ArrowExpressionClauseSyntax MappedThrowingArrow = ThrowingArrow.WithLeadingDefaultLine();
 
-    private BodyStubber()
+    private static readonly BodyStubber Instance = new(mapped: false);
+    private static readonly BodyStubber MappedInstance = new(mapped: true);
+
+    private readonly BlockSyntax _throwingBlock;
+    private readonly BlockSyntax _emptyIterator;
+    private readonly ArrowExpressionClauseSyntax _throwingArrow;
+
+    private BodyStubber(bool mapped)
     {
+        _throwingBlock = mapped ? MappedThrowingBlock : ThrowingBlock;
+        _emptyIterator = mapped ? MappedEmptyIterator : EmptyIterator;
+        _throwingArrow = mapped ? MappedThrowingArrow : ThrowingArrow;
     }
 
     /// <summary>The declarations of <paramref name="tree"/>, under the same path and options.</summary>
@@ -39,14 +54,17 @@ internal sealed class BodyStubber : CSharpSyntaxRewriter
     {
         var root = tree.GetRoot();
         if (root.ChildNodes().Any(n => n is GlobalStatementSyntax)) return tree;
-        return tree.WithRootAndOptions(Instance.Visit(root), tree.Options);
+        var stubber = root.DescendantTrivia(n => n.ContainsDirectives).Any(t => t.IsKind(SyntaxKind.LineDirectiveTrivia) || t.IsKind(SyntaxKind.LineSpanDirectiveTrivia))
+            ? MappedInstance
+            : Instance;
+        return tree.WithRootAndOptions(stubber.Visit(root), tree.Options);
     }
 
     public override SyntaxNode? VisitMethodDeclaration(MethodDeclarationSyntax node)
     {
         if (KeepsBody(node)) return node;
-        if (node.Body != null && IsIterator(node.Body)) return node.WithBody(EmptyIterator);
-        return node.WithBody(node.Body == null ? null : ThrowingBlock).WithExpressionBody(node.ExpressionBody == null ? null : ThrowingArrow);
+        if (node.Body != null && IsIterator(node.Body)) return node.WithBody(_emptyIterator);
+        return node.WithBody(node.Body == null ? null : _throwingBlock).WithExpressionBody(node.ExpressionBody == null ? null : _throwingArrow);
     }
 
     // Constructors of partial types keep their bodies: their IL also holds the field initializers of every part,
@@ -54,34 +72,34 @@ internal sealed class BodyStubber : CSharpSyntaxRewriter
     // base or this call before it stays, as it is part of the declaration.
     public override SyntaxNode? VisitConstructorDeclaration(ConstructorDeclarationSyntax node) =>
         KeepsBody(node) || InPartialType(node) ? node
-            : node.WithBody(node.Body == null ? null : ThrowingBlock).WithExpressionBody(node.ExpressionBody == null ? null : ThrowingArrow);
+            : node.WithBody(node.Body == null ? null : _throwingBlock).WithExpressionBody(node.ExpressionBody == null ? null : _throwingArrow);
 
     public override SyntaxNode? VisitDestructorDeclaration(DestructorDeclarationSyntax node) =>
-        KeepsBody(node) ? node : node.WithBody(node.Body == null ? null : ThrowingBlock).WithExpressionBody(node.ExpressionBody == null ? null : ThrowingArrow);
+        KeepsBody(node) ? node : node.WithBody(node.Body == null ? null : _throwingBlock).WithExpressionBody(node.ExpressionBody == null ? null : _throwingArrow);
 
     public override SyntaxNode? VisitOperatorDeclaration(OperatorDeclarationSyntax node) =>
-        KeepsBody(node) ? node : node.WithBody(node.Body == null ? null : ThrowingBlock).WithExpressionBody(node.ExpressionBody == null ? null : ThrowingArrow);
+        KeepsBody(node) ? node : node.WithBody(node.Body == null ? null : _throwingBlock).WithExpressionBody(node.ExpressionBody == null ? null : _throwingArrow);
 
     public override SyntaxNode? VisitConversionOperatorDeclaration(ConversionOperatorDeclarationSyntax node) =>
-        KeepsBody(node) ? node : node.WithBody(node.Body == null ? null : ThrowingBlock).WithExpressionBody(node.ExpressionBody == null ? null : ThrowingArrow);
+        KeepsBody(node) ? node : node.WithBody(node.Body == null ? null : _throwingBlock).WithExpressionBody(node.ExpressionBody == null ? null : _throwingArrow);
 
     public override SyntaxNode? VisitAccessorDeclaration(AccessorDeclarationSyntax node)
     {
         if (KeepsBody(node)) return node;
-        if (node.Body != null && IsIterator(node.Body)) return node.WithBody(EmptyIterator);
-        return node.WithBody(node.Body == null ? null : ThrowingBlock).WithExpressionBody(node.ExpressionBody == null ? null : ThrowingArrow);
+        if (node.Body != null && IsIterator(node.Body)) return node.WithBody(_emptyIterator);
+        return node.WithBody(node.Body == null ? null : _throwingBlock).WithExpressionBody(node.ExpressionBody == null ? null : _throwingArrow);
     }
 
     public override SyntaxNode? VisitPropertyDeclaration(PropertyDeclarationSyntax node)
     {
         if (node.ExpressionBody == null) return base.VisitPropertyDeclaration(node);
-        return KeepsBody(node) ? node : node.WithExpressionBody(ThrowingArrow);
+        return KeepsBody(node) ? node : node.WithExpressionBody(_throwingArrow);
     }
 
     public override SyntaxNode? VisitIndexerDeclaration(IndexerDeclarationSyntax node)
     {
         if (node.ExpressionBody == null) return base.VisitIndexerDeclaration(node);
-        return KeepsBody(node) ? node : node.WithExpressionBody(ThrowingArrow);
+        return KeepsBody(node) ? node : node.WithExpressionBody(_throwingArrow);
     }
 
     private static bool KeepsBody(SyntaxNode member) =>
@@ -96,4 +114,16 @@ internal sealed class BodyStubber : CSharpSyntaxRewriter
 
     private static bool InTypeWithPrimaryConstructor(SyntaxNode member) =>
         member.Ancestors().OfType<TypeDeclarationSyntax>().FirstOrDefault() is { ParameterList: not null } type && type is not RecordDeclarationSyntax;
+}
+
+internal static class DefaultLine
+{
+    private static readonly SyntaxTriviaList Directive = SyntaxFactory.ParseLeadingTrivia("\n#line default\n");
+
+    /// <summary><paramref name="node"/>, its first token preceded by <c>#line default</c> on a line of its own.</summary>
+    public static T WithLeadingDefaultLine<T>(this T node) where T : SyntaxNode
+    {
+        var first = node.GetFirstToken();
+        return node.ReplaceToken(first, first.WithLeadingTrivia(Directive.AddRange(first.LeadingTrivia)));
+    }
 }

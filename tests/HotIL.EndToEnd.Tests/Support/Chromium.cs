@@ -85,7 +85,8 @@ internal sealed class BrowserPage(IPage page)
 
     /// <summary>
     /// Clicks the element <paramref name="selector"/> finds. When the page replaces that element between finding and
-    /// clicking it (Blazor attaching its circuit to the prerendered page, a re-render), finds it again and clicks that.
+    /// clicking it (Blazor attaching its circuit to the prerendered page, a re-render), finds it again and clicks that:
+    /// Chromium then says the node is detached, or, caught while it is being swapped, that it has no box to click.
     /// </summary>
     public async Task Click(string selector)
     {
@@ -96,12 +97,15 @@ internal sealed class BrowserPage(IPage page)
                 await page.ClickAsync(selector);
                 return;
             }
-            catch (PuppeteerException e) when (attempt < 20 && e.Message.Contains("detached", StringComparison.OrdinalIgnoreCase))
+            catch (PuppeteerException e) when (attempt < 20 && IsReplaced(e))
             {
                 await Task.Delay(50);
             }
         }
     }
+
+    private static bool IsReplaced(PuppeteerException e) =>
+        e.Message.Contains("detached", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("not clickable", StringComparison.OrdinalIgnoreCase);
 
     private async Task<string> Html()
     {
