@@ -13,6 +13,8 @@ internal sealed partial class Tool
         ReportedMs = l => l.IsError && HotILApplied().Match(l.Text) is { Success: true } m ? double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null,
         // Compile errors, rude edits, failed reloads, reloading disabled.
         Failure = l => l.IsError && FailureIds().IsMatch(l.Text) ? l.Text : null,
+        // A rude edit and its rejection: expected, when the program is to restart instead.
+        IsRejection = l => l.IsError && HotILRejection().IsMatch(l.Text),
         // At detailed verbosity: "took compile 120 ms (1 of 69 files in full, 7 as declarations), read 3 ms, ...".
         Steps = l => l.IsError && l.Text.StartsWith("[HotIL]", StringComparison.Ordinal) && l.Text[7..].TrimStart().StartsWith("took ", StringComparison.Ordinal)
             ? HotILStep().Matches(l.Text).Select(m => new ReloadStep(m.Groups[1].Value, double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
@@ -27,6 +29,7 @@ internal sealed partial class Tool
         IsReady = l => l.Text.Contains("Waiting for changes", StringComparison.Ordinal),
         ReportedMs = l => WatchApplied().Match(l.Text) is { Success: true } m ? double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null,
         Failure = l => l.Text.StartsWith("dotnet watch", StringComparison.Ordinal) && l.Text.Contains("error", StringComparison.OrdinalIgnoreCase) ? l.Text : null,
+        IsRejection = l => l.Text.Contains("error ENC", StringComparison.Ordinal) || l.Text.Contains("rude", StringComparison.OrdinalIgnoreCase),
         Note = l => l.Text.StartsWith("dotnet watch", StringComparison.Ordinal) && (l.Text.Contains("estart", StringComparison.Ordinal) || l.Text.Contains("rude", StringComparison.OrdinalIgnoreCase)) ? l.Text : null,
     };
 
@@ -40,6 +43,12 @@ internal sealed partial class Tool
 
     public Func<OutputLine, string?> Note { get; init; } = _ => null;
 
+    /// <summary>Whether the line reports an edit that cannot apply in place (not a failure when the tool is to restart).</summary>
+    public required Func<OutputLine, bool> IsRejection { get; init; }
+
+    /// <summary>The line as a failure of an edit of <paramref name="kind"/>, or null.</summary>
+    public string? FailureOf(OutputLine line, EditKind kind) => kind.Restarts && IsRejection(line) ? null : Failure(line);
+
     /// <summary>The tool's own split of one reload into steps, from the line that reports it.</summary>
     public Func<OutputLine, IReadOnlyList<ReloadStep>?> Steps { get; init; } = _ => null;
 
@@ -52,8 +61,11 @@ internal sealed partial class Tool
     [GeneratedRegex(@"(\w+) (\d+) ms(?: \(([^)]*)\))?")]
     private static partial Regex HotILStep();
 
-    [GeneratedRegex(@"\[HOTIL(4005|4006|4007|3001|3003)\]|error HOTIL")]
+    [GeneratedRegex(@"\[HOTIL(4005|4006|4007|3001|3003|3012)\]|error HOTIL")]
     private static partial Regex FailureIds();
+
+    [GeneratedRegex(@"\[HOTIL4006\]|error HOTIL1\d{3}")]
+    private static partial Regex HotILRejection();
 
     [GeneratedRegex(@"changes applied in (\d+) ?ms")]
     private static partial Regex WatchApplied();
@@ -70,8 +82,9 @@ internal static partial class LiveRunner
         var original = File.ReadAllText(path);
         var originalWriteTime = File.GetLastWriteTimeUtc(path);
         using var child = tool == Tool.HotIL
-            ? Tools.Dotnet.Start(directory, [target.OutputAssembly(directory), .. target.ProgramArguments], target.ProgramEnvironment.Concat(tool.Environment).ToDictionary())
-            : Tools.Dotnet.Start(directory, ["watch", "--non-interactive", "run", "--", .. target.ProgramArguments], WatchEnvironment(target));
+            ? Tools.Dotnet.Start(directory, [target.OutputAssembly(directory), .. target.ProgramArguments],
+                target.ProgramEnvironment.Concat(tool.Environment).Append(new("HOTIL_RESTART", kind.Restarts ? "1" : null)).ToDictionary())
+            : Tools.Dotnet.Start(directory, ["watch", "--non-interactive", "run", "--", .. target.ProgramArguments], WatchEnvironment(target, kind));
         using var registration = Children.Register(child);
         try
         {
@@ -88,13 +101,19 @@ internal static partial class LiveRunner
             Tools.Log($"  {tool.Name}, {kind.Name}: first output {run.StartToFirstOutputMs:0} ms, ready {run.StartToReadyMs:0} ms after start");
             Thread.Sleep(settings.GapMilliseconds);
 
-            for (var number = 1; number <= settings.Edits + 1; number++)
+            // A restart takes seconds: a few of them tell enough.
+            var edits = kind.Restarts ? Math.Min(settings.Edits, 5) : settings.Edits;
+            for (var number = 1; number <= edits + 1; number++)
             {
-                var edit = Edit(child, tool, path, kind.WithToken(original, Edits.Token(number)), Edits.Token(number), number, settings);
+                var from = child.Count;
+                var edit = Edit(child, tool, kind, path, kind.WithToken(original, Edits.Token(number)), Edits.Token(number), number, settings);
                 if (number == 1) run.First = edit;
                 else run.Warm.Add(edit);
                 Tools.Log($"  {tool.Name}, {kind.Name}: edit {number}{(number == 1 ? " (first)" : "")}: {edit.LatencyMs:0} ms"
                     + (edit.ReportedMs is { } r ? $" (tool says {r:0} ms)" : "") + (edit.Note is { } n ? $" [{n}]" : ""));
+                // The restarted program takes the next edit once it is ready again, as a developer would wait for it.
+                if (kind.Restarts && child.WaitFor(tool.IsReady, from, settings.StartTimeout) == null)
+                    throw Failed(child, $"{tool.Name} was not ready again within {settings.StartTimeout.TotalSeconds:0} s of restarting");
                 Thread.Sleep(settings.GapMilliseconds);
             }
             // Traced reloads stay the method-body edit's, comparable with earlier runs of the harness.
@@ -130,7 +149,7 @@ internal static partial class LiveRunner
             for (var i = 1; i <= count; i++)
             {
                 var number = settings.Edits + 1 + i;
-                Edit(child, tool, path, target.BodyEdit.WithToken(original, Edits.Token(number)), Edits.Token(number), number, settings);
+                Edit(child, tool, target.BodyEdit, path, target.BodyEdit.WithToken(original, Edits.Token(number)), Edits.Token(number), number, settings);
                 Thread.Sleep(settings.GapMilliseconds);
             }
         }
@@ -151,14 +170,14 @@ internal static partial class LiveRunner
         }
     }
 
-    private static EditResult Edit(ChildProcess child, Tool tool, string path, string text, string token, int number, Settings settings)
+    private static EditResult Edit(ChildProcess child, Tool tool, EditKind kind, string path, string text, string token, int number, Settings settings)
     {
         var from = child.Count;
         var written = System.Diagnostics.Stopwatch.GetTimestamp();
         Edits.Write(path, text, settings.WriteMode);
-        var shown = child.WaitFor(l => (!l.IsError && l.Text.Contains(token, StringComparison.Ordinal)) || tool.Failure(l) != null, from, settings.EditTimeout);
+        var shown = child.WaitFor(l => (!l.IsError && l.Text.Contains(token, StringComparison.Ordinal)) || tool.FailureOf(l, kind) != null, from, settings.EditTimeout);
         if (shown == null) throw Failed(child, $"edit {number} did not show within {settings.EditTimeout.TotalSeconds:0} s");
-        if (tool.Failure(shown) is { } failure) throw Failed(child, $"edit {number} was not applied: {failure}");
+        if (tool.FailureOf(shown, kind) is { } failure) throw Failed(child, $"edit {number} was not applied: {failure}");
         var latency = Tools.Milliseconds(written, shown.Timestamp);
         // The tool's own report line may come just before or just after the program's output.
         var reported = child.WaitFor(l => tool.ReportedMs(l) != null, from, TimeSpan.FromSeconds(3));
@@ -167,12 +186,12 @@ internal static partial class LiveRunner
         return new EditResult(number, latency, reported == null ? null : tool.ReportedMs(reported), note?.Text) { Steps = steps == null ? null : tool.Steps(steps) };
     }
 
-    private static Dictionary<string, string?> WatchEnvironment(PreparedTarget target) => new(target.ProgramEnvironment)
+    private static Dictionary<string, string?> WatchEnvironment(PreparedTarget target, EditKind kind) => new(target.ProgramEnvironment)
     {
         ["DOTNET_WATCH_SUPPRESS_EMOJIS"] = "1",
         ["DOTNET_WATCH_SUPPRESS_LAUNCH_BROWSER"] = "1",
         ["DOTNET_WATCH_SUPPRESS_BROWSER_REFRESH"] = "1",
-        ["DOTNET_WATCH_RESTART_ON_RUDE_EDIT"] = null,
+        ["DOTNET_WATCH_RESTART_ON_RUDE_EDIT"] = kind.Restarts ? "1" : null,
     };
 
     private static MeasurementException Failed(ChildProcess child, string message) =>

@@ -14,7 +14,7 @@ var measure = new Option<string>("--measure", "-m")
 };
 var editKinds = new Option<string>("--edit", "-e")
 {
-    Description = "Which edits to time, comma-separated, each in its own run of the program: body (a method's body), lambda (a lambda kept in a static readonly field), handler (a lambda subscribed to an event in Main), add-method, add-property, add-type (a declaration added, one more with each edit, and used by the polled method); all but body on generated programs only.",
+    Description = "Which edits to time, comma-separated, each in its own run of the program: body (a method's body), lambda (a lambda kept in a static readonly field), handler (a lambda subscribed to an event in Main), add-method, add-property, add-type (a declaration added, one more with each edit, and used by the polled method), restart (a field added to a struct: the tool is told to restart the program, and at most 5 warm edits are made); all but body on generated programs only.",
     DefaultValueFactory = _ => string.Join(",", EditKind.Ids),
 };
 var edits = new Option<int?>("--edits", "-n") { Description = "Warm edits per program, after the first edit [default: 20; --quick: 5]." };

@@ -75,6 +75,19 @@ internal static class ProgramGenerator
             t => $"    public sealed class Type_{t} {{ public string Name {{ get; }} = \"{t}\"; public override string ToString() => Name; }}",
             t => $"new Type_{t}().ToString()");
 
+    /// <summary>
+    /// Edit n adds the n-th field to a struct (a change of layout that neither HotIL nor dotnet watch applies in place;
+    /// both restart when told to) and changes the polled method's marker and makes it read the new field.
+    /// </summary>
+    public static string WithStructField(string text, string token)
+    {
+        var number = Edits.Number(token);
+        var fields = string.Concat(Enumerable.Range(1, number).Select(n => $" public int F{n};"));
+        // The polled method reads the new field, so the new layout is in use: "m0001x" + 0 + "".
+        var used = WithToken(text, $"{token}\" + new Layout().F{number} + \"");
+        return Edits.ReplaceOnce(used, "public struct Layout { public int A;", " }", fields);
+    }
+
     private static string Declare(string text, string token, Func<string, string> member, Func<string, string> use)
     {
         var tokens = Enumerable.Range(1, Edits.Number(token)).Select(Edits.Token).ToArray();
@@ -184,6 +197,9 @@ internal static class ProgramGenerator
             // declarations added by the harness
             // end of added declarations
         }
+
+        /// <summary>Gains a field with each edit of the restart kind: a layout change, which no tool applies in place.</summary>
+        public struct Layout { public int A; }
 
         """;
 

@@ -21,7 +21,9 @@ internal static class ReportWriter
             + "Each kind of edit has its own start of the program and changes one string literal: *method body* in a method the program calls; *lambda in a static readonly field* in a lambda "
             + "stored in a `static readonly Func<int, string>` field initializer, whose delegate the program took once at start-up; *handler lambda subscribed in Main* in a lambda the entry point "
             + "subscribed to an event before its loop; *method added*, *property added*, *class added* declare one more static method, static property or nested class with each edit "
-            + "(edit n adds the n-th, the ones before stay) and change the polled method to use it. The lambda edits show only if they reach the delegates made at start-up.");
+            + "(edit n adds the n-th, the ones before stay) and change the polled method to use it; *struct field added (restart)* adds a field to a struct, which neither tool applies in place: "
+            + "HotIL runs with `HOTIL_RESTART=1` and dotnet watch with `DOTNET_WATCH_RESTART_ON_RUDE_EDIT=1`, so each rebuilds and restarts the program (latency: save → the restarted program's first line), "
+            + "and the next edit waits until the tool is ready again. The lambda edits show only if they reach the delegates made at start-up.");
         text.AppendLine();
         text.AppendLine("| program | C# lines | edit | tool | start → first output | start → ready | first edit | warm p50 | warm p90 | warm p95 | warm max | warm edits | tool's figure, warm p50 | outside the reload, p50 |");
         text.AppendLine("|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

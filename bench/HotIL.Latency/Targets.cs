@@ -61,7 +61,12 @@ internal sealed record EditKind(string Id, string Name, string File, Func<string
 
     public const string AddTypeId = "add-type";
 
-    public static IReadOnlyList<string> Ids { get; } = [BodyId, LambdaId, HandlerId, AddMethodId, AddPropertyId, AddTypeId];
+    public const string RestartId = "restart";
+
+    public static IReadOnlyList<string> Ids { get; } = [BodyId, LambdaId, HandlerId, AddMethodId, AddPropertyId, AddTypeId, RestartId];
+
+    /// <summary>Whether this edit cannot apply in place, so the tool is told to restart the program instead (HOTIL_RESTART, DOTNET_WATCH_RESTART_ON_RUDE_EDIT).</summary>
+    public bool Restarts => Id == RestartId;
 
     public bool IsBody => Id == BodyId;
 
@@ -79,6 +84,9 @@ internal sealed record EditKind(string Id, string Name, string File, Func<string
 
     /// <summary>A static property added to a class, read by the method the program polls.</summary>
     public static EditKind AddProperty(string file, Func<string, string, string> withToken) => new(AddPropertyId, "property added", file, withToken);
+
+    /// <summary>A field added to a struct: the program is rebuilt and restarted (no state kept), by both tools.</summary>
+    public static EditKind Restart(string file, Func<string, string, string> withToken) => new(RestartId, "struct field added (restart)", file, withToken);
 
     /// <summary>A nested class added, instantiated by the method the program polls.</summary>
     public static EditKind AddType(string file, Func<string, string, string> withToken) => new(AddTypeId, "class added", file, withToken);
@@ -153,6 +161,7 @@ internal sealed class PreparedTarget
                 EditKind.AddMethod(ProgramGenerator.EditFile, ProgramGenerator.WithAddedMethod),
                 EditKind.AddProperty(ProgramGenerator.EditFile, ProgramGenerator.WithAddedProperty),
                 EditKind.AddType(ProgramGenerator.EditFile, ProgramGenerator.WithAddedType),
+                EditKind.Restart(ProgramGenerator.EditFile, ProgramGenerator.WithStructField),
             ],
             Files = files,
             Lines = lines,
