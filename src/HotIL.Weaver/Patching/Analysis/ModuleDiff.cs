@@ -22,8 +22,10 @@ internal static class ModuleDiff
         var addedFields = new List<AddedFieldChange>();
         var addedOverrides = new List<(MethodKey, MethodKey)>();
 
+        // A partial compile hands on the shapes of the types it did not compile in full: the same objects, nothing to compare.
         foreach (var (name, shape) in after.Types)
-            if ((before.Types.GetValueOrDefault(name) ?? before.RemovedTypes.GetValueOrDefault(name)) is { } old) CompareTypes(old, shape, rude, warnings, addedFields);
+            if ((before.Types.GetValueOrDefault(name) ?? before.RemovedTypes.GetValueOrDefault(name)) is { } old && !ReferenceEquals(old, shape))
+                CompareTypes(old, shape, rude, warnings, addedFields);
 
         foreach (var (key, method) in after.Methods)
         {
@@ -35,6 +37,7 @@ internal static class ModuleDiff
                 continue;
             }
             var exists = before.Methods.TryGetValue(key, out var old);
+            if (ReferenceEquals(old, method)) continue;
             // Woven callers copy read-only receivers and `in` arguments when they call a replaced body (decision 0010).
             if (exists && old!.ReadOnlyArguments != method.ReadOnlyArguments && old.NotReloadableBecause == null)
             {

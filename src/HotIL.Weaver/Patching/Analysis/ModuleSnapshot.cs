@@ -28,15 +28,25 @@ internal sealed class ModuleSnapshot
     public IReadOnlyDictionary<string, TypeShape> RemovedTypes { get; private init; } = new Dictionary<string, TypeShape>();
 
     /// <summary>This snapshot, remembering what <paramref name="previous"/> had (or remembered) and this one does not.</summary>
-    public ModuleSnapshot Succeeding(ModuleSnapshot previous)
+    public ModuleSnapshot Succeeding(ModuleSnapshot previous) =>
+        new(Types, Methods, EntryPoint)
+        {
+            RemovedMethods = Missing(previous.RemovedMethods, previous.Methods, Methods),
+            RemovedTypes = Missing(previous.RemovedTypes, previous.Types, Types),
+        };
+
+    // What was removed or present before and is not now; the previous shape wins over an older removed one. Every reload
+    // runs this over the whole program, so it only looks up: the few entries it keeps are all it writes.
+    private static Dictionary<TKey, TValue> Missing<TKey, TValue>(
+        IReadOnlyDictionary<TKey, TValue> removedBefore, IReadOnlyDictionary<TKey, TValue> before, IReadOnlyDictionary<TKey, TValue> now)
+        where TKey : notnull
     {
-        var methods = new Dictionary<MethodKey, MethodShape>(previous.RemovedMethods);
-        foreach (var (key, shape) in previous.Methods) methods[key] = shape;
-        var types = new Dictionary<string, TypeShape>(previous.RemovedTypes);
-        foreach (var (name, shape) in previous.Types) types[name] = shape;
-        foreach (var key in Methods.Keys) methods.Remove(key);
-        foreach (var name in Types.Keys) types.Remove(name);
-        return new ModuleSnapshot(Types, Methods, EntryPoint) { RemovedMethods = methods, RemovedTypes = types };
+        var missing = new Dictionary<TKey, TValue>();
+        foreach (var (key, value) in removedBefore)
+            if (!now.ContainsKey(key)) missing[key] = value;
+        foreach (var (key, value) in before)
+            if (!now.ContainsKey(key)) missing[key] = value;
+        return missing;
     }
 
     /// <summary>User types and their closures by full name.</summary>
