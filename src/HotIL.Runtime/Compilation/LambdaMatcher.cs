@@ -34,7 +34,9 @@ internal static class LambdaMatcher
         var matches = new Dictionary<MethodDefinition, MethodKey>();
         var news = module.GetTypes().Where(GeneratedCode.IsUserOrClosure).SelectMany(t => t.Methods).Where(GeneratedCode.IsFunctionBody)
             .Select(m => (Method: m, Span: GeneratedCode.BodySpanOf(m))).Where(m => m.Span != null).ToLookup(m => m.Span!.Document);
-        var olds = previous.Methods.Values.Where(m => m.BodySpan != null).ToLookup(m => m.BodySpan!.Document);
+        // Only the documents compiled now can hold a body to match: the rest of the running program is not indexed.
+        var documents = news.Select(d => d.Key).ToHashSet(StringComparer.Ordinal);
+        var olds = previous.Methods.Values.Where(m => m.BodySpan is { } span && documents.Contains(span.Document)).ToLookup(m => m.BodySpan!.Document);
         foreach (var document in news)
         {
             var (before, after) = (previousTree(document.Key), currentTree(document.Key));
