@@ -31,9 +31,10 @@ internal sealed class BodyStubber : CSharpSyntaxRewriter
     // A stub in a file of #line directives (Razor's output) is mapped back to the file itself: in a hidden region its
     // code would have no line information, and the session, which tells stubs by the documents of their lines, would
     // take it for code compiled in full.
-    private static readonly BlockSyntax MappedThrowingBlock = ThrowingBlock.WithLeadingDefaultLine();
-    private static readonly BlockSyntax MappedEmptyIterator = EmptyIterator.WithLeadingDefaultLine();
-    private static readonly ArrowExpressionClauseSyntax MappedThrowingArrow = ThrowingArrow.WithLeadingDefaultLine();
+    private static readonly SyntaxTriviaList DefaultLine = SyntaxFactory.ParseLeadingTrivia("\n#line default\n");
+    private static readonly BlockSyntax MappedThrowingBlock = AfterDefaultLine(ThrowingBlock);
+    private static readonly BlockSyntax MappedEmptyIterator = AfterDefaultLine(EmptyIterator);
+    private static readonly ArrowExpressionClauseSyntax MappedThrowingArrow = AfterDefaultLine(ThrowingArrow);
 
     private static readonly BodyStubber Instance = new(mapped: false);
     private static readonly BodyStubber MappedInstance = new(mapped: true);
@@ -102,6 +103,13 @@ internal sealed class BodyStubber : CSharpSyntaxRewriter
         return KeepsBody(node) ? node : node.WithExpressionBody(_throwingArrow);
     }
 
+    // The node, its first token preceded by #line default on a line of its own.
+    private static T AfterDefaultLine<T>(T node) where T : SyntaxNode
+    {
+        var first = node.GetFirstToken();
+        return node.ReplaceToken(first, first.WithLeadingTrivia(DefaultLine.AddRange(first.LeadingTrivia)));
+    }
+
     private static bool KeepsBody(SyntaxNode member) =>
         InTypeWithPrimaryConstructor(member) || member.DescendantNodes().Any(n => n.IsKind(SyntaxKind.FieldExpression));
 
@@ -114,16 +122,4 @@ internal sealed class BodyStubber : CSharpSyntaxRewriter
 
     private static bool InTypeWithPrimaryConstructor(SyntaxNode member) =>
         member.Ancestors().OfType<TypeDeclarationSyntax>().FirstOrDefault() is { ParameterList: not null } type && type is not RecordDeclarationSyntax;
-}
-
-internal static class DefaultLine
-{
-    private static readonly SyntaxTriviaList Directive = SyntaxFactory.ParseLeadingTrivia("\n#line default\n");
-
-    /// <summary><paramref name="node"/>, its first token preceded by <c>#line default</c> on a line of its own.</summary>
-    public static T WithLeadingDefaultLine<T>(this T node) where T : SyntaxNode
-    {
-        var first = node.GetFirstToken();
-        return node.ReplaceToken(first, first.WithLeadingTrivia(Directive.AddRange(first.LeadingTrivia)));
-    }
 }
