@@ -83,24 +83,18 @@ internal sealed class ModuleSnapshot
         foreach (var type in UserTypes(module))
         {
             var documents = type.Methods.ToDictionary(m => m, DocumentsOf);
-            var before = previousByType[type.FullName].ToDictionary(m => m.Key);
-            // A type none of whose methods has line information, here or when last compiled in full (a struct or class
-            // of fields, an enum), cannot be placed in a document, but a stub declares it exactly as its source does: its
-            // shape here is its shape, so that a field or enum member added to it is seen. Line information alone is not
-            // enough: a stub in a hidden region (Razor's views) has none, though its source had.
-            var lineless = documents.Values.All(d => d.Length == 0) && before.Values.All(m => m.Documents.Count == 0);
-            var touched = lineless || documents.Values.Any(d => d.Any(compiledInFull.Contains));
+            // A type none of whose methods has line information (a struct or class of fields, an enum) cannot be placed
+            // in a document, but a stub declares it exactly as its source does: its shape here is its shape, so that a
+            // field or enum member added to it is seen. A stub always has line information (BodyStubber maps it to its
+            // own file even in a hidden region), so a type of stubs is never taken for one of these.
+            var touched = documents.Values.Any(d => d.Any(compiledInFull.Contains)) || documents.Values.All(d => d.Length == 0);
             // An untouched type's static constructor is a stub here: its shape as compiled in full stands.
             types[type.FullName] = touched ? ShapeOf(type) : previous.Types.GetValueOrDefault(type.FullName) ?? ShapeOf(type);
-            foreach (var old in before.Values)
+            foreach (var old in previousByType[type.FullName])
                 if (!touched || IsStubbed(old.Documents, compiledInFull)) methods[old.Key] = old;
             if (!touched) continue;
             foreach (var (method, docs) in documents)
-            {
-                var key = MethodKey.For(method);
-                var stubbed = IsStubbed(docs, compiledInFull) || (docs.Length == 0 && before.TryGetValue(key, out var old) && IsStubbed(old.Documents, compiledInFull));
-                if (!stubbed) methods[key] = ShapeOf(method, docs);
-            }
+                if (!IsStubbed(docs, compiledInFull)) methods[MethodKey.For(method)] = ShapeOf(method, docs);
         }
         // Types of files the compile left out altogether (none of their code can have changed) stand as they were.
         foreach (var (name, shape) in previous.Types)
